@@ -1,0 +1,255 @@
+package project
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"go.yaml.in/yaml/v4"
+)
+
+// FileError is a load error placed in a compose file: the file, and where
+// known the line and column, then what is wrong.
+type FileError struct {
+	File   string
+	Line   int // 0 when unknown
+	Column int // 0 when unknown
+	Err    error
+}
+
+func (e *FileError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+var (
+	parseErrRe    = regexp.MustCompile(`^failed to parse (.+?): (yaml: .*)$`)
+	validateErrRe = regexp.MustCompile(`^validating (.+?): (.*)$`)
+	markRe        = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
+	yamlPathRe    = regexp.MustCompile(`\b((?:services|networks|volumes|secrets|configs|include|name|x-[\w-]+)(?:\.[\w.-]+)?)`)
+	additionalRe  = regexp.MustCompile(`additional propert(?:y|ies) '([^']+)'`)
+	serviceRe     = regexp.MustCompile(`^service "([^"]+)"`)
+	trailingRe    = regexp.MustCompile(`: ([^:\s]+)$`)
+)
+
+// positioned splits a YAML parser message into its last line/column mark
+// and the text after it: "line 3, column 4: did not find expected key".
+func positioned(msg string) (line, col int, text string) {
+	text = strings.TrimPrefix(msg, "yaml: ")
+	marks := markRe.FindAllStringSubmatchIndex(text, -1)
+	if len(marks) == 0 {
+		return 0, 0, text
+	}
+	last := marks[len(marks)-1]
+	line, _ = strconv.Atoi(text[last[2]:last[3]])
+	if last[4] >= 0 {
+		col, _ = strconv.Atoi(text[last[4]:last[5]])
+	}
+	if rest, ok := strings.CutPrefix(text[last[1]:], ": "); ok {
+		text = rest
+	}
+	return line, col, text
+}
+
+// explain turns a compose-go load error into one that names the file and,
+// where it can be found, the line: syntax errors keep the parser's line and
+// column; schema, interpolation and consistency errors are placed at the key
+// they are about. A dependency cycle is reported by Berth's own graph, which
+// names the cycle the same way every time.
+func explain(ctx context.Context, po *cli.ProjectOptions, opts Options, err error) error {
+	if strings.Contains(err.Error(), "dependency cycle detected") {
+		relaxed := opts
+		relaxed.NoConsistency = true
+		if p, lerr := loadUnchecked(ctx, relaxed); lerr == nil {
+			if _, gerr := NewGraph(p); gerr != nil {
+				return &FileError{File: display(opts, po.ConfigPaths[0]), Err: gerr}
+			}
+		}
+		return err
+	}
+	msg := err.Error()
+	if m := parseErrRe.FindStringSubmatch(msg); m != nil {
+		line, col, text := positioned(m[2])
+		return &FileError{File: display(opts, m[1]), Line: line, Column: col, Err: errors.New(text)}
+	}
+	if m := validateErrRe.FindStringSubmatch(msg); m != nil {
+		fe := &FileError{File: display(opts, m[1]), Err: errors.New(m[2])}
+		fe.Line, fe.Column = locate([]string{m[1]}, keyPath(m[2]))
+		return fe
+	}
+	if strings.HasPrefix(msg, "yaml: ") {
+		// compose-go reads the top-level name with a bare YAML parse first
+		for _, f := range po.ConfigPaths {
+			if perr := yamlError(f); perr != nil {
+				return perr(display(opts, f))
+			}
+		}
+	}
+	file := po.ConfigPaths[0]
+	for _, f := range po.ConfigPaths {
+		if strings.Contains(msg, f) {
+			return err // already names its file
+		}
+	}
+	line, col := 0, 0
+	if path := keyPath(msg); path != "" {
+		for _, f := range po.ConfigPaths {
+			if l, c := locate([]string{f}, path); l > 0 {
+				file, line, col = f, l, c
+				break
+			}
+		}
+	} else if m := trailingRe.FindStringSubmatch(msg); m != nil {
+		// a bad value compose-go does not place, such as "Invalid
+		// containerPort: abc": find the value in the files
+		for _, f := range po.ConfigPaths {
+			if l, c := findScalar(f, m[1]); l > 0 {
+				file, line, col = f, l, c
+				break
+			}
+		}
+	}
+	return &FileError{File: display(opts, file), Line: line, Column: col, Err: err}
+}
+
+// keyPath finds the dotted key path a compose-go message is about, such as
+// services.web.ports, adding the offending key of an "additional
+// properties" error.
+func keyPath(msg string) string {
+	if m := serviceRe.FindStringSubmatch(msg); m != nil {
+		return "services." + m[1]
+	}
+	m := yamlPathRe.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	path := strings.TrimRight(m[1], ".")
+	if a := additionalRe.FindStringSubmatch(msg); a != nil {
+		path += "." + a[1]
+	}
+	return path
+}
+
+// locate returns the line and column of the deepest key of path found in the
+// first of files that has it.
+func locate(files []string, path string) (int, int) {
+	if path == "" {
+		return 0, 0
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		var doc yaml.Node
+		if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+			continue
+		}
+		node, line, col := doc.Content[0], 0, 0
+		for _, key := range strings.Split(path, ".") {
+			next, l, c := child(node, key)
+			if next == nil {
+				break
+			}
+			node, line, col = next, l, c
+		}
+		if line > 0 {
+			return line, col
+		}
+	}
+	return 0, 0
+}
+
+// findScalar returns the position of the only scalar in file that holds
+// value, or zeros when there is none or more than one.
+func findScalar(file, value string) (int, int) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return 0, 0
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return 0, 0
+	}
+	var hits []*yaml.Node
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, value) {
+			hits = append(hits, n)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&doc)
+	if len(hits) != 1 {
+		return 0, 0
+	}
+	return hits[0].Line, hits[0].Column
+}
+
+// child finds key in a mapping node (or index key in a sequence) and returns
+// its value node with the key's position.
+func child(n *yaml.Node, key string) (*yaml.Node, int, int) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				return n.Content[i+1], n.Content[i].Line, n.Content[i].Column
+			}
+		}
+	case yaml.SequenceNode:
+		if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(n.Content) {
+			return n.Content[i], n.Content[i].Line, n.Content[i].Column
+		}
+	}
+	return nil, 0, 0
+}
+
+// yamlError parses file on its own and, if it is not valid YAML, returns a
+// constructor for a FileError carrying the parser's position.
+func yamlError(file string) func(string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	var doc yaml.Node
+	perr := yaml.Unmarshal(data, &doc)
+	if perr == nil {
+		return nil
+	}
+	return func(name string) error {
+		line, col, text := positioned(perr.Error())
+		return &FileError{File: name, Line: line, Column: col, Err: errors.New(text)}
+	}
+}
+
+// display shortens path to be relative to the working directory when it is
+// inside it, which is how the user named it.
+func display(opts Options, path string) string {
+	wd := opts.WorkDir
+	if wd == "" {
+		wd, _ = os.Getwd()
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
