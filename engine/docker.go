@@ -1,0 +1,35 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/docker/docker/client"
+)
+
+// Client is a connection to a Docker Engine.
+type Client struct {
+	api *client.Client
+	// APIVersion is the Engine API version agreed with the daemon.
+	APIVersion string
+}
+
+// Connect opens a client configured from the environment (DOCKER_HOST,
+// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION), negotiates the
+// API version with the daemon and checks that it answers.
+func Connect(ctx context.Context) (*Client, error) {
+	api, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		return nil, fmt.Errorf("configuring the Docker client: %w", err)
+	}
+	ping, err := api.Ping(ctx)
+	if err != nil {
+		_ = api.Close()
+		return nil, fmt.Errorf("cannot reach the Docker Engine at %s: %w (is dockerd running? check DOCKER_HOST)", api.DaemonHost(), err)
+	}
+	api.NegotiateAPIVersionPing(ping)
+	return &Client{api: api, APIVersion: api.ClientVersion()}, nil
+}
+
+// Close releases the client's connections.
+func (c *Client) Close() error { return c.api.Close() }
