@@ -40,19 +40,41 @@ func (e *FileError) Error() string {
 func (e *FileError) Unwrap() error { return e.Err }
 
 var (
-	parseErrRe    = regexp.MustCompile(`^failed to parse (.+?): (yaml: .*)$`)
+	parseErrRe    = regexp.MustCompile(`(?s)^failed to parse (.+?): (yaml: .*)$`)
 	validateErrRe = regexp.MustCompile(`^validating (.+?): (.*)$`)
 	markRe        = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
+	leadingMarkRe = regexp.MustCompile(`^line (\d+)(?:, column (\d+))?: `)
+	indexRe       = regexp.MustCompile(`\.?\[([^\]]+)\]`)
 	yamlPathRe    = regexp.MustCompile(`\b((?:services|networks|volumes|secrets|configs|include|name|x-[\w-]+)(?:\.[\w.-]+)?)`)
 	additionalRe  = regexp.MustCompile(`additional propert(?:y|ies) '([^']+)'`)
 	serviceRe     = regexp.MustCompile(`^service "([^"]+)"`)
 	trailingRe    = regexp.MustCompile(`: ([^:\s]+)$`)
 )
 
-// positioned splits a YAML parser message into its last line/column mark
-// and the text after it: "line 3, column 4: did not find expected key".
+// positioned splits a YAML parser message into its line/column mark and the
+// text after it: "line 3, column 4: did not find expected key". A list of
+// construct errors ("construct errors:\n  line 1: line 4: mapping key ...")
+// gives its first entry, placed by the innermost of its leading marks.
 func positioned(msg string) (line, col int, text string) {
 	text = strings.TrimPrefix(msg, "yaml: ")
+	for _, list := range []string{"construct errors:", "unmarshal errors:"} {
+		if rest, ok := strings.CutPrefix(text, list); ok {
+			first, _, _ := strings.Cut(strings.TrimLeft(rest, "\n "), "\n")
+			text = first
+		}
+	}
+	for {
+		m := leadingMarkRe.FindStringSubmatch(text)
+		if m == nil {
+			break
+		}
+		line, _ = strconv.Atoi(m[1])
+		col, _ = strconv.Atoi(m[2]) // 0 when there is no column
+		text = text[len(m[0]):]
+	}
+	if line > 0 {
+		return line, col, text
+	}
 	marks := markRe.FindAllStringSubmatchIndex(text, -1)
 	if len(marks) == 0 {
 		return 0, 0, text
@@ -74,24 +96,41 @@ func positioned(msg string) (line, col int, text string) {
 // they are about. A dependency cycle is reported by Berth's own graph, which
 // names the cycle the same way every time.
 func explain(ctx context.Context, po *cli.ProjectOptions, opts Options, err error) error {
-	if strings.Contains(err.Error(), "dependency cycle detected") {
+	if strings.Contains(err.Error(), "dependency cycle detected") || strings.Contains(err.Error(), "depends on undefined service") {
+		// compose-go finds these in map order and cannot tell a missing
+		// service from one disabled by a profile: ask Berth's graph
 		relaxed := opts
 		relaxed.NoConsistency = true
 		if p, lerr := loadUnchecked(ctx, relaxed); lerr == nil {
 			if _, gerr := NewGraph(p); gerr != nil {
-				return &FileError{File: display(opts, po.ConfigPaths[0]), Err: gerr}
+				file := po.ConfigPaths[0]
+				line, col := locate(po.ConfigPaths[:1], keyPath(gerr.Error()))
+				return &FileError{File: display(opts, file), Line: line, Column: col, Err: gerr}
 			}
 		}
-		return err
 	}
 	msg := err.Error()
+	if msg == "project name must not be empty" {
+		// compose-go's words for a directory name that normalises to ""
+		return errEmptyName
+	}
 	if m := parseErrRe.FindStringSubmatch(msg); m != nil {
 		line, col, text := positioned(m[2])
 		return &FileError{File: display(opts, m[1]), Line: line, Column: col, Err: errors.New(text)}
 	}
 	if m := validateErrRe.FindStringSubmatch(msg); m != nil {
-		fe := &FileError{File: display(opts, m[1]), Err: errors.New(m[2])}
-		fe.Line, fe.Column = locate([]string{m[1]}, keyPath(m[2]))
+		text, path := m[2], keyPath(m[2])
+		if rest, ok := strings.CutPrefix(text, " "); ok {
+			// the schema names no path for the top level: the message
+			// starts with a space ("validating f:  additional properties
+			// 'x' not allowed"), and the key is the offending one
+			text, path = rest, ""
+			if a := additionalRe.FindStringSubmatch(rest); a != nil {
+				path = a[1]
+			}
+		}
+		fe := &FileError{File: display(opts, m[1]), Err: errors.New(text)}
+		fe.Line, fe.Column = locate([]string{m[1]}, path)
 		return fe
 	}
 	if strings.HasPrefix(msg, "yaml: ") {
@@ -136,7 +175,8 @@ func keyPath(msg string) string {
 	if m := serviceRe.FindStringSubmatch(msg); m != nil {
 		return "services." + m[1]
 	}
-	m := yamlPathRe.FindStringSubmatch(msg)
+	// mapstructure names keys as services[web].healthcheck
+	m := yamlPathRe.FindStringSubmatch(indexRe.ReplaceAllString(msg, ".$1"))
 	if m == nil {
 		return ""
 	}

@@ -97,6 +97,10 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	return &Project{Compose: model, Graph: g, EnvFiles: po.EnvFiles}, nil
 }
 
+// errEmptyName is the error when no name can be found for the project (the
+// directory's name has no letter or digit and nothing else names it).
+var errEmptyName = errors.New("project name can't be empty: use -p or COMPOSE_PROJECT_NAME, or run Berth from a directory with a name")
+
 // loadUnchecked loads the compose-go model without building the graph.
 func loadUnchecked(ctx context.Context, opts Options) (*types.Project, error) {
 	model, _, err := loadCompose(ctx, opts)
@@ -121,7 +125,7 @@ func loadCompose(ctx context.Context, opts Options) (model *types.Project, po *c
 		return nil, nil, explain(ctx, po, opts, err)
 	}
 	if model.Name == "" {
-		return nil, nil, errors.New("project name can't be empty: use -p or COMPOSE_PROJECT_NAME, or run Berth from a directory with a name")
+		return nil, nil, errEmptyName
 	}
 	if model, err = model.WithServicesEnabled(opts.Services...); err != nil {
 		return nil, nil, fmt.Errorf("enabling services: %w", err)
@@ -138,11 +142,37 @@ func loadCompose(ctx context.Context, opts Options) (model *types.Project, po *c
 		}
 	}
 	if !opts.NoConsistency {
-		if err := model.CheckContainerNameUnicity(); err != nil {
-			return nil, nil, &FileError{File: display(opts, po.ConfigPaths[0]), Err: err}
+		if service, err := checkContainerNames(model); err != nil {
+			fe := &FileError{File: display(opts, po.ConfigPaths[0]), Err: err}
+			for _, f := range po.ConfigPaths {
+				if l, c := locate([]string{f}, "services."+service+".container_name"); l > 0 {
+					fe.File, fe.Line, fe.Column = display(opts, f), l, c
+					break
+				}
+			}
+			return nil, nil, fe
 		}
 	}
 	return model, po, nil
+}
+
+// checkContainerNames does what compose-go's CheckContainerNameUnicity does,
+// with a message that names both services and is the same on every run (that
+// one's depends on map order and prints "{}" for the other service). It
+// returns the service whose container_name is the second use.
+func checkContainerNames(p *types.Project) (string, error) {
+	used := map[string]string{}
+	for _, name := range sortedKeys(p.Services) {
+		c := p.Services[name].ContainerName
+		if c == "" {
+			continue
+		}
+		if other, ok := used[c]; ok {
+			return name, fmt.Errorf("services.%s: container name %q is already in use by service %s", name, c, other)
+		}
+		used[c] = name
+	}
+	return "", nil
 }
 
 // LoadModel loads the merged model as a plain map, without binding it to
@@ -190,19 +220,20 @@ func projectOptions(opts Options) (*cli.ProjectOptions, error) {
 	if projectDir != "" && !filepath.IsAbs(projectDir) {
 		projectDir = filepath.Join(wd, projectDir)
 	}
-	if projectDir == "" && len(configPaths) == 0 {
-		// compose-go starts default file discovery from the process's
-		// directory; Berth starts it from WorkDir.
-		if _, set := environ["COMPOSE_FILE"]; !set {
-			found, err := discover(wd)
-			if err != nil {
-				return nil, err
-			}
-			configPaths = found
-		}
+	if projectDir == "" && len(configPaths) > 0 && !hasFile(configPaths) {
+		// only stdin (-f -): Compose takes the project directory to be the
+		// process's directory, which for Berth is WorkDir
+		projectDir = wd
 	}
-
-	if err := promoteComposeVars(environ, configPaths, projectDir, envFiles); err != nil {
+	// Compose reads the COMPOSE_* keys of the env files before anything
+	// else, so a .env can name the files (COMPOSE_FILE), the project or the
+	// profiles. Without -f or --project-directory that .env is the one in
+	// the working directory, even when the compose file is found in a parent.
+	envDir := projectDir
+	if envDir == "" && !hasFile(configPaths) {
+		envDir = wd
+	}
+	if err := promoteComposeVars(environ, envDir, configPaths, envFiles); err != nil {
 		return nil, err
 	}
 
@@ -214,10 +245,12 @@ func projectOptions(opts Options) (*cli.ProjectOptions, error) {
 		cli.WithDiscardEnvFile,
 		cli.WithWorkingDirectory(projectDir),
 		cli.WithEnv(environList(environ)),
-		cli.WithEnvFiles(envFiles...),
+		// compose-go looks for .env in the process's directory when there
+		// is no file yet; Berth looks in WorkDir
+		inWorkDir(wd, cli.WithEnvFiles(envFiles...)),
 		cli.WithDotEnv,
 		withComposeFileEnv(wd),
-		cli.WithDefaultConfigPath,
+		withDefaultConfigPath(wd),
 		// a project directory other than the working directory may hold
 		// another .env: read env files again, as Compose does
 		cli.WithEnvFiles(envFiles...),
@@ -233,8 +266,12 @@ func projectOptions(opts Options) (*cli.ProjectOptions, error) {
 		return nil, optionError(opts, err)
 	}
 	if len(po.ConfigPaths) == 0 {
+		where := wd
+		if projectDir != "" {
+			where = projectDir
+		}
 		return nil, fmt.Errorf("no configuration file provided: not found in %s or any parent directory; "+
-			"create compose.yaml there or name one with -f", wd)
+			"create compose.yaml there or name one with -f", where)
 	}
 	return po, nil
 }
@@ -264,6 +301,47 @@ func withComposeFileEnv(wd string) cli.ProjectOptionsFn {
 	}
 }
 
+// inWorkDir runs fn, which looks for .env in the project's working
+// directory, with wd standing in for the process's directory when neither
+// --project-directory nor a compose file says where the project is.
+func inWorkDir(wd string, fn cli.ProjectOptionsFn) cli.ProjectOptionsFn {
+	return func(o *cli.ProjectOptions) error {
+		if o.WorkingDir != "" || hasFile(o.ConfigPaths) {
+			return fn(o)
+		}
+		o.WorkingDir = wd
+		defer func() { o.WorkingDir = "" }()
+		return fn(o)
+	}
+}
+
+// withDefaultConfigPath finds compose.yaml when neither -f nor COMPOSE_FILE
+// named the files: from the project directory if one is given (as
+// compose-go does), otherwise from wd rather than the process's directory.
+func withDefaultConfigPath(wd string) cli.ProjectOptionsFn {
+	return func(o *cli.ProjectOptions) error {
+		if len(o.ConfigPaths) > 0 {
+			return nil
+		}
+		if o.WorkingDir != "" {
+			return cli.WithDefaultConfigPath(o)
+		}
+		found, err := discover(wd)
+		o.ConfigPaths = found
+		return err
+	}
+}
+
+// hasFile reports whether paths names a file other than stdin ("-").
+func hasFile(paths []string) bool {
+	for _, p := range paths {
+		if p != "-" {
+			return true
+		}
+	}
+	return false
+}
+
 // discover finds compose.yaml (and its override) in dir or the nearest parent
 // that has one, in compose-go's order of preference.
 func discover(dir string) ([]string, error) {
@@ -291,11 +369,12 @@ func discover(dir string) ([]string, error) {
 }
 
 // promoteComposeVars copies COMPOSE_* settings found in the env files (or
-// .env) into the environment unless the environment already sets them, so a
-// .env can set COMPOSE_PROJECT_NAME or COMPOSE_PROFILES, as with Compose.
-func promoteComposeVars(environ map[string]string, configPaths []string, projectDir string, envFiles []string) error {
+// the .env in dir, the project directory or the first compose file's) into
+// the environment unless the environment already sets them, so a .env can
+// set COMPOSE_FILE, COMPOSE_PROJECT_NAME or COMPOSE_PROFILES, as with Compose.
+func promoteComposeVars(environ map[string]string, dir string, configPaths, envFiles []string) error {
 	po, err := cli.NewProjectOptions(configPaths,
-		cli.WithWorkingDirectory(projectDir),
+		cli.WithWorkingDirectory(dir),
 		cli.WithEnv(environList(environ)),
 		cli.WithEnvFiles(envFiles...),
 	)

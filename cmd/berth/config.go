@@ -117,10 +117,29 @@ func renderConfig(ctx context.Context, w io.Writer, o *configOptions, services [
 	opts.NoConsistency = o.noConsistency
 	opts.NoEnvResolution = o.noResolveEnv
 
-	switch {
-	case o.services:
+	if o.services || o.volumes || o.networks || o.hash != "" {
+		// Compose loads these listings with its defaults whatever the
+		// --no-* flags say (only --services honours --no-interpolate), and
+		// for the whole project whatever services are named
 		opts.Services = nil
 		opts.NoEnvResolution = true
+		opts.NoNormalize = false
+		opts.NoResolvePaths = false
+		opts.NoConsistency = false
+		opts.NoInterpolate = o.services && o.noInterpolate
+	}
+	if len(services) > 0 && ((o.noInterpolate && !o.listing()) || o.variables) {
+		// as Compose warns: the raw model has no services to select from
+		flag := "--no-interpolate"
+		if o.variables {
+			flag = "--variables"
+		}
+		fmt.Fprintf(o.streams.Err, "berth: warning: %s ignores the services named (%s): it prints the whole model\n",
+			flag, strings.Join(services, ", "))
+	}
+
+	switch {
+	case o.services:
 		if o.noInterpolate {
 			model, err := project.LoadModel(ctx, opts, false)
 			if err != nil {
@@ -135,8 +154,6 @@ func renderConfig(ctx context.Context, w io.Writer, o *configOptions, services [
 		}
 		return printLines(w, dependencyOrder(p.Graph))
 	case o.volumes, o.networks:
-		opts.Services = nil
-		opts.NoEnvResolution = true
 		p, err := project.Load(ctx, opts)
 		if err != nil {
 			return err
@@ -216,8 +233,6 @@ func renderConfig(ctx context.Context, w io.Writer, o *configOptions, services [
 // renderHashes prints "service hash" lines. Like Compose, the hash is taken
 // over the service as loaded, before env_file entries are merged in.
 func renderHashes(ctx context.Context, w io.Writer, o *configOptions, opts project.Options) error {
-	opts.Services = nil
-	opts.NoEnvResolution = true
 	p, err := project.Load(ctx, opts)
 	if err != nil {
 		return err
@@ -279,21 +294,28 @@ func profilesOf(p *project.Project) []string {
 	return sortedKeys(set)
 }
 
+// printVariables prints what --variables found, as Compose does: YAML, or
+// JSON (HTML characters unescaped, and followed by an empty line), or a
+// table. Compose prints the table rows in map order; Berth sorts them.
 func printVariables(w io.Writer, vars map[string]template.Variable, format string) error {
-	switch format {
-	case "yaml":
+	if format == "yaml" {
 		out, err := yaml.Marshal(vars)
 		if err != nil {
 			return err
 		}
 		_, err = w.Write(out)
 		return err
+	}
+	switch strings.ToLower(format) {
 	case "json":
-		out, err := json.MarshalIndent(vars, "", "    ")
-		if err != nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "    ")
+		if err := enc.Encode(vars); err != nil {
 			return err
 		}
-		_, err = fmt.Fprintln(w, string(out))
+		_, err := fmt.Fprintln(w, buf.String())
 		return err
 	case "", "table", "pretty":
 		tw := tabwriter.NewWriter(w, 20, 1, 3, ' ', 0)
@@ -306,6 +328,12 @@ func printVariables(w io.Writer, vars map[string]template.Variable, format strin
 	default:
 		return usageError("invalid --format %q for --variables: use table, json or yaml", format)
 	}
+}
+
+// listing says whether a flag asks for one of the lists (--services,
+// --volumes, ...) rather than the whole model.
+func (o *configOptions) listing() bool {
+	return o.services || o.volumes || o.networks || o.hash != "" || o.profiles || o.images || o.variables || o.environment
 }
 
 func marshalModel(model map[string]any, format string) ([]byte, error) {
