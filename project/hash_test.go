@@ -425,3 +425,53 @@ func TestImageName(t *testing.T) {
 		}
 	}
 }
+
+func TestVolumeAndNetworkHash(t *testing.T) {
+	sum := func(v any) string {
+		data, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := sha256.Sum256(data)
+		return hex.EncodeToString(s[:])
+	}
+	v := types.VolumeConfig{Name: "shop_data"}
+	got, err := project.VolumeHash(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sum(types.VolumeConfig{Name: "shop_data", Driver: "local"}); got != want {
+		t.Errorf("VolumeHash = %s, want %s (driver defaulted to local)", got, want)
+	}
+	if v.Driver != "" {
+		t.Error("VolumeHash changed its argument")
+	}
+	local, _ := project.VolumeHash(types.VolumeConfig{Name: "shop_data", Driver: "local"})
+	if local != got {
+		t.Error("an empty driver and \"local\" hash differently")
+	}
+	n := types.NetworkConfig{Name: "shop_default", Internal: true}
+	got, err = project.NetworkHash(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sum(n); got != want {
+		t.Errorf("NetworkHash = %s, want %s", got, want)
+	}
+}
+
+func TestCanonicalJSONIsWhatConfigHashHashes(t *testing.T) {
+	s := types.ServiceConfig{Name: "web", Image: "nginx", Scale: ptr(3), Profiles: []string{"x"}}
+	data, err := project.CanonicalJSON(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := project.ConfigHash(s)
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != h {
+		t.Error("ConfigHash is not the SHA-256 of CanonicalJSON")
+	}
+	if strings.Contains(string(data), "profiles") || strings.Contains(string(data), "scale") {
+		t.Errorf("CanonicalJSON kept cleared fields: %s", data)
+	}
+}

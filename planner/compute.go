@@ -1,0 +1,550 @@
+package planner
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/berth-dev/berth/project"
+)
+
+// Compute returns the actions that converge the engine state obs on project
+// p. It does no I/O and is deterministic: the same inputs give the same plan.
+func Compute(p *project.Project, obs *Observed, opt Options) (*Plan, error) {
+	if obs == nil {
+		obs = &Observed{}
+	}
+	g, err := p.Graph.Subset(opt.Services, !opt.NoDeps)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{
+		p:            p,
+		obs:          obs,
+		opt:          opt,
+		plan:         &Plan{},
+		netAction:    map[string]int{},
+		volAction:    map[string]int{},
+		startActions: map[string][]int{},
+		readyActions: map[string][]int{},
+		refChanged:   map[string]bool{},
+		awaits:       map[string]int{},
+		replaced:     map[string]bool{},
+		named:        map[string]bool{},
+	}
+	for _, s := range opt.Services {
+		b.named[s] = true
+	}
+	b.networks()
+	if err := b.volumes(); err != nil {
+		return nil, err
+	}
+	b.orphans()
+	for _, name := range g.Order() {
+		if err := b.service(g, name); err != nil {
+			return nil, err
+		}
+	}
+	return b.plan, nil
+}
+
+type builder struct {
+	p    *project.Project
+	obs  *Observed
+	opt  Options
+	plan *Plan
+
+	netAction map[string]int // network key -> its CreateNetwork
+	volAction map[string]int // volume key -> its CreateVolume
+	// startActions are a service's StartContainer actions; readyActions the
+	// last action for each of its containers (start, else rename or create).
+	startActions map[string][]int
+	readyActions map[string][]int
+	// refChanged: the service's lowest-numbered container (the one
+	// `service:` references resolve to) is created or replaced.
+	refChanged map[string]bool
+	awaits     map[string]int // dependency + "\x00" + condition -> await action
+	// replaced holds the IDs of containers already stopped and removed
+	// because a volume they mount is recreated.
+	replaced map[string]bool
+	named    map[string]bool // opt.Services
+}
+
+func (b *builder) add(a Action) int {
+	a.ID = len(b.plan.Actions) + 1
+	a.DependsOn = normalize(a.DependsOn)
+	b.plan.Actions = append(b.plan.Actions, a)
+	return a.ID
+}
+
+func normalize(ids []int) []int {
+	if len(ids) == 0 {
+		return nil
+	}
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+func (b *builder) networks() {
+	for _, key := range sortedKeys(b.p.Compose.Networks) {
+		n := b.p.Compose.Networks[key]
+		if n.External {
+			continue
+		}
+		name := networkName(b.p.Compose, key)
+		// TODO: recreate a network whose config hash changed (disconnect
+		// and reconnect its containers), as Compose does.
+		if _, ok := b.obs.Networks[name]; ok {
+			continue
+		}
+		b.netAction[key] = b.add(Action{Kind: CreateNetwork, Resource: "network:" + key, Name: name, Reason: Missing})
+	}
+}
+
+func (b *builder) volumes() error {
+	for _, key := range sortedKeys(b.p.Compose.Volumes) {
+		v := b.p.Compose.Volumes[key]
+		if v.External {
+			continue
+		}
+		name := volumeName(b.p.Compose, key)
+		res := "volume:" + key
+		have, ok := b.obs.Volumes[name]
+		if !ok {
+			b.volAction[key] = b.add(Action{Kind: CreateVolume, Resource: res, Name: name, Reason: Missing})
+			continue
+		}
+		want, err := project.VolumeHash(v)
+		if err != nil {
+			return err
+		}
+		// A volume without the label was not created by Compose or Berth
+		// with a known configuration: leave it alone.
+		if have.ConfigHash == "" || have.ConfigHash == want {
+			continue
+		}
+		if !b.opt.RecreateChangedVolumes {
+			return fmt.Errorf("volume %q (%s) has changed configuration: recreating it would lose its data; remove it yourself or allow it with --recreate-changed-volumes", key, name)
+		}
+		// The volume can only go once no container mounts it: retire those
+		// containers first; their services create them again later.
+		var removed []int
+		for _, svc := range sortedKeys(b.obs.Containers) {
+			for _, c := range sortedContainers(b.obs.Containers[svc]) {
+				if b.replaced[c.ID] || !slices.Contains(c.Volumes, name) {
+					continue
+				}
+				b.replaced[c.ID] = true
+				stop := b.add(Action{Kind: StopContainer, Resource: containerRes(c), Name: c.Name, Reason: Replaced})
+				removed = append(removed, b.add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: Replaced, DependsOn: []int{stop}}))
+			}
+		}
+		rm := b.add(Action{Kind: RemoveVolume, Resource: res, Name: name, Reason: ConfigChanged, DependsOn: removed})
+		b.volAction[key] = b.add(Action{Kind: CreateVolume, Resource: res, Name: name, Reason: ConfigChanged, DependsOn: []int{rm}})
+	}
+	return nil
+}
+
+func (b *builder) orphans() {
+	var names []string
+	for _, svc := range sortedKeys(b.obs.Containers) {
+		if _, ok := b.p.Compose.Services[svc]; ok {
+			continue
+		}
+		if _, ok := b.p.Compose.DisabledServices[svc]; ok {
+			continue
+		}
+		for _, c := range sortedContainers(b.obs.Containers[svc]) {
+			if b.replaced[c.ID] {
+				continue
+			}
+			if !b.opt.RemoveOrphans {
+				names = append(names, c.Name)
+				continue
+			}
+			stop := b.add(Action{Kind: StopContainer, Resource: containerRes(c), Name: c.Name, Reason: Orphaned})
+			b.add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: Orphaned, DependsOn: []int{stop}})
+		}
+	}
+	if len(names) > 0 {
+		b.plan.Warnings = append(b.plan.Warnings, fmt.Sprintf(
+			"found orphan containers (%s) for services not in the project: remove them with --remove-orphans",
+			strings.Join(names, ", ")))
+	}
+}
+
+func (b *builder) service(g *project.Graph, name string) error {
+	s := b.p.Compose.Services[name]
+	replicas := s.GetScale()
+	if n, ok := b.opt.Scale[name]; ok {
+		replicas = n
+	}
+	if s.ContainerName != "" && replicas > 1 {
+		return fmt.Errorf("service %q has container_name %q and %d replicas: a container name is unique, so scale it to 1 or remove container_name", name, s.ContainerName, replicas)
+	}
+	resolved := Resolve(s, b.lowestID)
+	wantHash, err := project.ConfigHash(resolved)
+	if err != nil {
+		return err
+	}
+	image, imageKnown := b.obs.Images[project.ImageName(b.p.Compose, name)]
+	refChanged := false
+	for _, ref := range serviceRefs(s) {
+		refChanged = refChanged || b.refChanged[ref]
+	}
+
+	existing := map[int]Container{}
+	observed := sortedContainers(b.obs.Containers[name])
+	// Scale down, highest numbers first.
+	for i := len(observed) - 1; i >= 0; i-- {
+		c := observed[i]
+		if b.replaced[c.ID] {
+			continue
+		}
+		if _, dup := existing[c.Number]; dup || c.Number > replicas || c.Number < 1 {
+			stop := b.add(Action{Kind: StopContainer, Resource: containerRes(c), Name: c.Name, Reason: ScaleDown})
+			b.add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: ScaleDown, DependsOn: []int{stop}})
+			continue
+		}
+		existing[c.Number] = c
+	}
+
+	createDeps := b.createDeps(s)
+	for n := 1; n <= replicas; n++ {
+		res := fmt.Sprintf("service:%s:%d", name, n)
+		cname := containerName(b.p.Compose.Name, s, n)
+		c, ok := existing[n]
+		if !ok {
+			reason := Missing
+			if b.replacedNumber(name, n) {
+				reason = DependencyRecreated
+			}
+			create := b.add(Action{Kind: CreateContainer, Resource: res, Name: cname, Reason: reason, DependsOn: createDeps})
+			last := append([]int{create}, b.connects(s, res, cname, create)...)
+			b.finish(g, name, res, cname, reason, last)
+			if n == 1 {
+				b.refChanged[name] = true
+			}
+			continue
+		}
+		reason := Reason(0)
+		switch {
+		case b.opt.ForceRecreate || b.opt.RenewAnonVolumes:
+			reason = Forced
+		case b.opt.AlwaysRecreateDeps && len(b.named) > 0 && !b.named[name]:
+			reason = Forced
+		case b.opt.NoRecreate:
+		case c.ConfigHash != wantHash:
+			reason = ConfigChanged
+		case imageKnown && c.Image != image:
+			reason = ImageChanged
+		case refChanged:
+			reason = DependencyRecreated
+		}
+		// TODO: recreate a running container that lacks an expected network
+		// or named volume (NetworkNotAttached, VolumeNotMounted).
+		if reason == 0 {
+			// Compose's `up` starts every container that is not running,
+			// one-shot containers that already completed included.
+			// TODO: paused, restarting and dead containers are left as they
+			// are (unpause? recreate dead ones?).
+			if c.State == "created" || c.State == "exited" {
+				b.finish(g, name, res, cname, NotRunning, nil)
+			}
+			continue
+		}
+		changes, err := diffSpec(c.Spec, resolved)
+		if err != nil {
+			return err
+		}
+		temp := fmt.Sprintf("%s_%s", c.ID[:min(12, len(c.ID))], cname)
+		create := b.add(Action{Kind: CreateContainer, Resource: res, Name: temp, Reason: reason, Changes: changes, DependsOn: createDeps})
+		connects := b.connects(s, res, temp, create)
+		stop := b.add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: Replaced, DependsOn: append([]int{create}, connects...)})
+		rm := b.add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: Replaced, DependsOn: []int{stop}})
+		rename := b.add(Action{Kind: RenameContainer, Resource: res, Name: temp, Target: cname, Reason: reason, DependsOn: []int{rm}})
+		b.finish(g, name, res, cname, reason, append([]int{rename}, connects...))
+		if n == 1 {
+			b.refChanged[name] = true
+		}
+	}
+	return nil
+}
+
+// replacedNumber reports whether container n of service was retired
+// because a volume it mounts is recreated.
+func (b *builder) replacedNumber(service string, n int) bool {
+	for _, c := range b.obs.Containers[service] {
+		if c.Number == n && b.replaced[c.ID] {
+			return true
+		}
+	}
+	return false
+}
+
+// TODO: restart dependents whose depends_on has restart: true after a
+// dependency is recreated or restarted.
+
+// finish adds the start of a container (unless NoStart) after the actions in
+// after and the readiness of the service's dependencies.
+func (b *builder) finish(g *project.Graph, service, res, cname string, reason Reason, after []int) {
+	if b.opt.NoStart {
+		if len(after) > 0 {
+			b.readyActions[service] = append(b.readyActions[service], after[0])
+		}
+		return
+	}
+	deps := slices.Clone(after)
+	for _, e := range g.Deps(service) {
+		switch e.Condition {
+		case project.ConditionHealthy, project.ConditionCompleted:
+			deps = append(deps, b.await(e.To, e.Condition))
+		default:
+			deps = append(deps, b.startActions[e.To]...)
+		}
+	}
+	start := b.add(Action{Kind: StartContainer, Resource: res, Name: cname, Reason: reason, DependsOn: deps})
+	b.startActions[service] = append(b.startActions[service], start)
+	b.readyActions[service] = append(b.readyActions[service], start)
+}
+
+func (b *builder) await(dep, cond string) int {
+	key := dep + "\x00" + cond
+	if id, ok := b.awaits[key]; ok {
+		return id
+	}
+	id := b.add(Action{Kind: AwaitCondition, Resource: "service:" + dep, Target: cond, Reason: DependencyCondition, DependsOn: b.startActions[dep]})
+	b.awaits[key] = id
+	return id
+}
+
+// createDeps are the actions a container of s must wait for before it can
+// be created: the networks and volumes it uses, and the containers whose
+// namespaces or volumes it shares.
+func (b *builder) createDeps(s types.ServiceConfig) []int {
+	var deps []int
+	for _, key := range sortedKeys(s.Networks) {
+		if id, ok := b.netAction[key]; ok {
+			deps = append(deps, id)
+		}
+	}
+	for _, v := range s.Volumes {
+		if v.Type != types.VolumeTypeVolume {
+			continue
+		}
+		if id, ok := b.volAction[v.Source]; ok {
+			deps = append(deps, id)
+		}
+	}
+	for _, ref := range serviceRefs(s) {
+		deps = append(deps, b.readyActions[ref]...)
+	}
+	return deps
+}
+
+// connects adds a ConnectNetwork for every network of s beyond the first,
+// which the create attaches.
+func (b *builder) connects(s types.ServiceConfig, res, cname string, create int) []int {
+	nets := serviceNetworks(s)
+	var ids []int
+	for i, key := range nets {
+		if i == 0 {
+			continue
+		}
+		ids = append(ids, b.add(Action{Kind: ConnectNetwork, Resource: res, Name: cname,
+			Target: networkName(b.p.Compose, key), Reason: Missing, DependsOn: []int{create}}))
+	}
+	return ids
+}
+
+// lowestID is the ID of the service's lowest-numbered observed container.
+func (b *builder) lowestID(service string) string {
+	for _, c := range sortedContainers(b.obs.Containers[service]) {
+		if !b.replaced[c.ID] {
+			return c.ID
+		}
+	}
+	return ""
+}
+
+// Resolve returns s with its `service:` references in network_mode, ipc and
+// pid, and its volumes_from services, replaced by `container:<ID>` of the
+// container id names (the service's lowest-numbered one), as Compose does
+// before hashing and creating. A reference id cannot resolve is kept.
+func Resolve(s types.ServiceConfig, id func(service string) string) types.ServiceConfig {
+	for _, f := range []*string{&s.NetworkMode, &s.Ipc, &s.Pid} {
+		if svc, ok := strings.CutPrefix(*f, types.ServicePrefix); ok {
+			if cid := id(svc); cid != "" {
+				*f = types.ContainerPrefix + cid
+			}
+		}
+	}
+	if len(s.VolumesFrom) > 0 {
+		vf := slices.Clone(s.VolumesFrom)
+		for i, v := range vf {
+			if strings.HasPrefix(v, types.ContainerPrefix) {
+				continue
+			}
+			svc, mode, hasMode := strings.Cut(v, ":")
+			cid := id(svc)
+			if cid == "" {
+				continue
+			}
+			vf[i] = types.ContainerPrefix + cid
+			if hasMode {
+				vf[i] += ":" + mode
+			}
+		}
+		s.VolumesFrom = vf
+	}
+	return s
+}
+
+// serviceRefs lists the services whose containers s shares a namespace or
+// volumes with.
+func serviceRefs(s types.ServiceConfig) []string {
+	var refs []string
+	for _, f := range []string{s.NetworkMode, s.Ipc, s.Pid} {
+		if svc, ok := strings.CutPrefix(f, types.ServicePrefix); ok {
+			refs = append(refs, svc)
+		}
+	}
+	for _, v := range s.VolumesFrom {
+		if strings.HasPrefix(v, types.ContainerPrefix) {
+			continue
+		}
+		svc, _, _ := strings.Cut(v, ":")
+		refs = append(refs, svc)
+	}
+	slices.Sort(refs)
+	return slices.Compact(refs)
+}
+
+// serviceNetworks lists the network keys of s: highest priority first, then
+// by name. The first is attached at create, the others connected after.
+func serviceNetworks(s types.ServiceConfig) []string {
+	keys := sortedKeys(s.Networks)
+	prio := func(k string) int {
+		if n := s.Networks[k]; n != nil {
+			return n.Priority
+		}
+		return 0
+	}
+	sort.SliceStable(keys, func(i, j int) bool { return prio(keys[i]) > prio(keys[j]) })
+	return keys
+}
+
+func networkName(p *types.Project, key string) string {
+	if n, ok := p.Networks[key]; ok && n.Name != "" {
+		return n.Name
+	}
+	return p.Name + "_" + key
+}
+
+func volumeName(p *types.Project, key string) string {
+	if v, ok := p.Volumes[key]; ok && v.Name != "" {
+		return v.Name
+	}
+	return p.Name + "_" + key
+}
+
+func containerName(projectName string, s types.ServiceConfig, n int) string {
+	if s.ContainerName != "" {
+		return s.ContainerName
+	}
+	return projectName + "-" + s.Name + "-" + strconv.Itoa(n)
+}
+
+func containerRes(c Container) string {
+	return fmt.Sprintf("service:%s:%d", c.Service, c.Number)
+}
+
+func sortedContainers(cs []Container) []Container {
+	cs = slices.Clone(cs)
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].Number != cs[j].Number {
+			return cs[i].Number < cs[j].Number
+		}
+		return cs[i].ID < cs[j].ID
+	})
+	return cs
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// diffSpec lists the fields that differ between the spec a container was
+// created with and the service it should now run. No spec, no changes.
+func diffSpec(spec string, s types.ServiceConfig) ([]Change, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	data, err := project.CanonicalJSON(s)
+	if err != nil {
+		return nil, err
+	}
+	var oldV, newV any
+	if err := json.Unmarshal([]byte(spec), &oldV); err != nil {
+		// An unreadable spec only loses the field list, not the recreate.
+		return nil, nil
+	}
+	if err := json.Unmarshal(data, &newV); err != nil {
+		return nil, err
+	}
+	oldF, newF := map[string]string{}, map[string]string{}
+	flatten("", oldV, oldF)
+	flatten("", newV, newF)
+	var changes []Change
+	for _, k := range sortedKeys(oldF) {
+		if nv, ok := newF[k]; !ok || nv != oldF[k] {
+			changes = append(changes, Change{Path: k, Old: oldF[k], New: newF[k]})
+		}
+	}
+	for _, k := range sortedKeys(newF) {
+		if _, ok := oldF[k]; !ok {
+			changes = append(changes, Change{Path: k, New: newF[k]})
+		}
+	}
+	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
+	return changes, nil
+}
+
+// flatten records the leaves of v by dotted path; lists and scalars are
+// leaves, strings rendered bare and everything else as compact JSON.
+func flatten(prefix string, v any, out map[string]string) {
+	if m, ok := v.(map[string]any); ok && len(m) > 0 {
+		for k, sub := range m {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			flatten(p, sub, out)
+		}
+		return
+	}
+	if prefix == "" {
+		return
+	}
+	if str, ok := v.(string); ok {
+		out[prefix] = str
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	out[prefix] = strings.TrimSpace(buf.String())
+}

@@ -1,0 +1,170 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is what an action does. Each kind is one Engine API call (or, for
+// the waits, one wait on the engine's events), so the plan printed before
+// `up` runs is exactly what `up` does.
+type Kind int
+
+// The action kinds.
+const (
+	CreateNetwork Kind = iota + 1
+	RemoveNetwork
+	CreateVolume
+	RemoveVolume
+	CreateContainer
+	ConnectNetwork
+	StartContainer
+	StopContainer
+	RemoveContainer
+	RenameContainer
+	// AwaitCondition waits until a dependency's containers meet the
+	// depends_on condition (healthy, or exited 0) before its dependents start.
+	AwaitCondition
+)
+
+var kindNames = map[Kind]string{
+	CreateNetwork:   "create-network",
+	RemoveNetwork:   "remove-network",
+	CreateVolume:    "create-volume",
+	RemoveVolume:    "remove-volume",
+	CreateContainer: "create",
+	ConnectNetwork:  "connect",
+	StartContainer:  "start",
+	StopContainer:   "stop",
+	RemoveContainer: "remove",
+	RenameContainer: "rename",
+	AwaitCondition:  "await",
+}
+
+func (k Kind) String() string {
+	if s, ok := kindNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Reason says why an action is in the plan.
+type Reason int
+
+// The reasons.
+const (
+	// Missing: the resource does not exist.
+	Missing Reason = iota + 1
+	// ConfigChanged: the service's configuration differs from the one the
+	// container was created with (the config hash differs).
+	ConfigChanged
+	// ImageChanged: the image behind the service's tag is not the one the
+	// container was created from.
+	ImageChanged
+	// NotRunning: the container exists but is stopped.
+	NotRunning
+	// ScaleDown: the container is numbered above the service's replicas.
+	ScaleDown
+	// Orphaned: the container's service is no longer in the project.
+	Orphaned
+	// DependencyRecreated: a service whose namespace or volumes this one
+	// shares was recreated.
+	DependencyRecreated
+	// Forced: --force-recreate or -V.
+	Forced
+	// NetworkNotAttached: a running container lacks a network it should be on.
+	NetworkNotAttached
+	// VolumeNotMounted: a container lacks a named volume it should mount.
+	VolumeNotMounted
+	// Replaced: the step retires the old container of a recreate.
+	Replaced
+	// DependencyCondition: a dependent waits on this condition.
+	DependencyCondition
+	// Down: `down` removes the project.
+	Down
+)
+
+var reasonNames = map[Reason]string{
+	Missing:             "missing",
+	ConfigChanged:       "config changed",
+	ImageChanged:        "image changed",
+	NotRunning:          "not running",
+	ScaleDown:           "scale down",
+	Orphaned:            "orphaned",
+	DependencyRecreated: "dependency recreated",
+	Forced:              "forced",
+	NetworkNotAttached:  "network not attached",
+	VolumeNotMounted:    "volume not mounted",
+	Replaced:            "replaced",
+	DependencyCondition: "dependency condition",
+	Down:                "down",
+}
+
+func (r Reason) String() string {
+	if s, ok := reasonNames[r]; ok {
+		return s
+	}
+	return fmt.Sprintf("reason(%d)", int(r))
+}
+
+// Change is one field that differs between what a container was created
+// with and what the project now asks for.
+type Change struct {
+	Path string // e.g. "environment.LOG_LEVEL", "image", "ports"
+	Old  string // "" when the field was absent
+	New  string // "" when the field is removed
+}
+
+// Action is one step of a plan.
+type Action struct {
+	ID   int
+	Kind Kind
+	// Resource names what the action is about: "network:back",
+	// "volume:orders", "service:web:1".
+	Resource string
+	// Name is the engine name the action acts on: a network, volume or
+	// container name (for a rename, the current name).
+	Name string
+	// Target is the new name of a rename, the network of a connect, or the
+	// condition of an await.
+	Target  string
+	Reason  Reason
+	Changes []Change
+	// DependsOn lists the IDs of actions that must finish first.
+	DependsOn []int
+}
+
+// Plan is the ordered list of actions that converges the engine on the
+// project. Actions come in an order where every action follows the actions it
+// depends on; an empty plan means nothing needs doing.
+type Plan struct {
+	Actions []Action
+	// Warnings are things the user should know that need no action, such
+	// as orphan containers left in place.
+	Warnings []string
+}
+
+// Empty reports whether the plan has nothing to do.
+func (p *Plan) Empty() bool { return len(p.Actions) == 0 }
+
+// String is a compact, stable form of the plan for tests: one line per
+// action, "ID kind resource [name] [-> target] (reason) after [deps]".
+func (p *Plan) String() string {
+	var b strings.Builder
+	for _, a := range p.Actions {
+		fmt.Fprintf(&b, "%d %s %s", a.ID, a.Kind, a.Resource)
+		if a.Target != "" {
+			fmt.Fprintf(&b, " -> %s", a.Target)
+		}
+		fmt.Fprintf(&b, " (%s)", a.Reason)
+		if len(a.DependsOn) > 0 {
+			deps := make([]string, len(a.DependsOn))
+			for i, d := range a.DependsOn {
+				deps[i] = fmt.Sprint(d)
+			}
+			fmt.Fprintf(&b, " after %s", strings.Join(deps, ","))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
