@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -93,7 +94,7 @@ func normalize(ids []int) []int {
 }
 
 func (b *builder) networks() {
-	for _, key := range sortedKeys(b.p.Compose.Networks) {
+	for _, key := range slices.Sorted(maps.Keys(b.p.Compose.Networks)) {
 		n := b.p.Compose.Networks[key]
 		if n.External {
 			continue
@@ -109,7 +110,7 @@ func (b *builder) networks() {
 }
 
 func (b *builder) volumes() error {
-	for _, key := range sortedKeys(b.p.Compose.Volumes) {
+	for _, key := range slices.Sorted(maps.Keys(b.p.Compose.Volumes)) {
 		v := b.p.Compose.Volumes[key]
 		if v.External {
 			continue
@@ -136,7 +137,7 @@ func (b *builder) volumes() error {
 		// The volume can only go once no container mounts it: retire those
 		// containers first; their services create them again later.
 		var removed []int
-		for _, svc := range sortedKeys(b.obs.Containers) {
+		for _, svc := range slices.Sorted(maps.Keys(b.obs.Containers)) {
 			for _, c := range sortedContainers(b.obs.Containers[svc]) {
 				if b.replaced[c.ID] || !slices.Contains(c.Volumes, name) {
 					continue
@@ -154,7 +155,7 @@ func (b *builder) volumes() error {
 
 func (b *builder) orphans() {
 	var names []string
-	for _, svc := range sortedKeys(b.obs.Containers) {
+	for _, svc := range slices.Sorted(maps.Keys(b.obs.Containers)) {
 		if _, ok := b.p.Compose.Services[svc]; ok {
 			continue
 		}
@@ -330,7 +331,7 @@ func (b *builder) await(dep, cond string) int {
 // namespaces or volumes it shares.
 func (b *builder) createDeps(s types.ServiceConfig) []int {
 	var deps []int
-	for _, key := range sortedKeys(s.Networks) {
+	for _, key := range slices.Sorted(maps.Keys(s.Networks)) {
 		if id, ok := b.netAction[key]; ok {
 			deps = append(deps, id)
 		}
@@ -430,7 +431,7 @@ func serviceRefs(s types.ServiceConfig) []string {
 // serviceNetworks lists the network keys of s: highest priority first, then
 // by name. The first is attached at create, the others connected after.
 func serviceNetworks(s types.ServiceConfig) []string {
-	keys := sortedKeys(s.Networks)
+	keys := slices.Sorted(maps.Keys(s.Networks))
 	prio := func(k string) int {
 		if n := s.Networks[k]; n != nil {
 			return n.Priority
@@ -477,15 +478,6 @@ func sortedContainers(cs []Container) []Container {
 	return cs
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // diffSpec lists the fields that differ between the spec a container was
 // created with and the service it should now run. No spec, no changes.
 func diffSpec(spec string, s types.ServiceConfig) ([]Change, error) {
@@ -508,12 +500,12 @@ func diffSpec(spec string, s types.ServiceConfig) ([]Change, error) {
 	flatten("", oldV, oldF)
 	flatten("", newV, newF)
 	var changes []Change
-	for _, k := range sortedKeys(oldF) {
+	for _, k := range slices.Sorted(maps.Keys(oldF)) {
 		if nv, ok := newF[k]; !ok || nv != oldF[k] {
 			changes = append(changes, Change{Path: k, Old: oldF[k], New: newF[k]})
 		}
 	}
-	for _, k := range sortedKeys(newF) {
+	for _, k := range slices.Sorted(maps.Keys(newF)) {
 		if _, ok := oldF[k]; !ok {
 			changes = append(changes, Change{Path: k, New: newF[k]})
 		}

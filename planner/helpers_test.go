@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,7 +55,7 @@ func newFake(p *project.Project, obs *Observed) *fake {
 }
 
 func (f *fake) find(name string) (svc string, i int) {
-	for _, s := range sortedKeys(f.obs.Containers) {
+	for _, s := range slices.Sorted(maps.Keys(f.obs.Containers)) {
 		for i, c := range f.obs.Containers[s] {
 			if c.Name == name {
 				return s, i

@@ -2,7 +2,9 @@ package planner
 
 import (
 	"fmt"
+	"maps"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,7 +47,7 @@ func randomYAML(r *rand.Rand) string {
 // perturb changes the engine state at random: stops, removes and adds
 // containers, changes images, drops networks, adds orphans.
 func perturb(r *rand.Rand, obs *Observed) {
-	for _, svc := range sortedKeys(obs.Containers) {
+	for _, svc := range slices.Sorted(maps.Keys(obs.Containers)) {
 		cs := obs.Containers[svc]
 		for i := range cs {
 			switch r.Intn(6) {
@@ -68,7 +70,7 @@ func perturb(r *rand.Rand, obs *Observed) {
 			})
 		}
 	}
-	for _, name := range sortedKeys(obs.Networks) {
+	for _, name := range slices.Sorted(maps.Keys(obs.Networks)) {
 		if r.Intn(3) == 0 {
 			delete(obs.Networks, name)
 		}

@@ -2,6 +2,7 @@ package project
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -71,7 +72,7 @@ func NewGraph(p *types.Project) (*Graph, error) {
 			edges[ref.to] = &Edge{From: name, To: ref.to, Condition: ConditionStarted, Required: true,
 				Restart: ref.via != "volumes_from", Implicit: ref.via}
 		}
-		for _, to := range sortedKeys(edges) {
+		for _, to := range slices.Sorted(maps.Keys(edges)) {
 			e := *edges[to]
 			if _, ok := p.Services[to]; !ok {
 				if !e.Required {
@@ -264,13 +265,4 @@ func (g *Graph) Subset(services []string, withDeps bool) (*Graph, error) {
 		}
 	}
 	return sub, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
@@ -162,7 +164,7 @@ func loadCompose(ctx context.Context, opts Options) (model *types.Project, po *c
 // returns the service whose container_name is the second use.
 func checkContainerNames(p *types.Project) (string, error) {
 	used := map[string]string{}
-	for _, name := range sortedKeys(p.Services) {
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
 		c := p.Services[name].ContainerName
 		if c == "" {
 			continue

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -146,7 +148,7 @@ func renderConfig(ctx context.Context, w io.Writer, o *configOptions, services [
 				return err
 			}
 			m, _ := model["services"].(map[string]any)
-			return printLines(w, sortedKeys(m))
+			return printLines(w, slices.Sorted(maps.Keys(m)))
 		}
 		p, err := project.Load(ctx, opts)
 		if err != nil {
@@ -159,9 +161,9 @@ func renderConfig(ctx context.Context, w io.Writer, o *configOptions, services [
 			return err
 		}
 		if o.volumes {
-			return printLines(w, sortedKeys(p.Compose.Volumes))
+			return printLines(w, slices.Sorted(maps.Keys(p.Compose.Volumes)))
 		}
-		return printLines(w, sortedKeys(p.Compose.Networks))
+		return printLines(w, slices.Sorted(maps.Keys(p.Compose.Networks)))
 	case o.hash != "":
 		return renderHashes(ctx, w, o, opts)
 	case o.profiles:
@@ -291,7 +293,7 @@ func profilesOf(p *project.Project) []string {
 			set[prof] = true
 		}
 	}
-	return sortedKeys(set)
+	return slices.Sorted(maps.Keys(set))
 }
 
 // printVariables prints what --variables found, as Compose does: YAML, or
@@ -320,7 +322,7 @@ func printVariables(w io.Writer, vars map[string]template.Variable, format strin
 	case "", "table", "pretty":
 		tw := tabwriter.NewWriter(w, 20, 1, 3, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tREQUIRED\tDEFAULT VALUE\tALTERNATE VALUE")
-		for _, name := range sortedKeys(vars) {
+		for _, name := range slices.Sorted(maps.Keys(vars)) {
 			v := vars[name]
 			fmt.Fprintf(tw, "%s\t%t\t%s\t%s\n", name, v.Required, v.DefaultValue, v.PresenceValue)
 		}
@@ -356,13 +358,4 @@ func printLines(w io.Writer, lines []string) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
