@@ -23,7 +23,7 @@ type Container struct {
 	// Volumes are the engine names of the named volumes it mounts.
 	Volumes []string
 	// Spec is the canonical JSON of the service configuration the container
-	// was created with (Berth's com.docker.compose.berth.spec label), used to
+	// was created with (Berth's dev.berth.spec label), used to
 	// name the fields that changed; empty for containers Compose created.
 	Spec string
 }

@@ -1,0 +1,135 @@
+package planner
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/berth-dev/berth/project"
+)
+
+// DownOptions are the `down` flags that change what the plan removes.
+type DownOptions struct {
+	// Services limits `down` to these services' containers; networks and
+	// volumes are then kept. Empty means the whole project.
+	Services []string
+	// RemoveOrphans also removes containers of services no longer defined.
+	RemoveOrphans bool
+	// Volumes (-v) removes the project's named volumes too. Named volumes
+	// are never removed otherwise.
+	Volumes bool
+}
+
+// ComputeDown returns the plan that removes the project from the engine:
+// every container is stopped and removed, dependents before the services
+// they depend on (independent ones in parallel), then the networks, and the
+// named volumes only when asked.
+func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, error) {
+	if obs == nil {
+		obs = &Observed{}
+	}
+	plan := &Plan{}
+	add := func(a Action) int {
+		a.ID = len(plan.Actions) + 1
+		plan.Actions = append(plan.Actions, a)
+		return a.ID
+	}
+	for _, s := range opt.Services {
+		if !p.Graph.Has(s) {
+			return nil, fmt.Errorf("no such service: %q", s)
+		}
+	}
+	known := map[string]bool{}
+	for name := range p.Compose.Services {
+		known[name] = true
+	}
+	for name := range p.Compose.DisabledServices {
+		known[name] = true
+	}
+	selected := map[string]bool{}
+	for _, s := range opt.Services {
+		selected[s] = true
+	}
+
+	// stops[svc] are the StopContainer actions of a service: a service's
+	// containers stop only after those of every service depending on it.
+	stops := map[string][]int{}
+	var removes []int
+	var orphans []string
+	remove := func(svc string, after []int, reason Reason) {
+		for _, c := range sortedContainers(obs.Containers[svc]) {
+			res := containerRes(c)
+			var stop int
+			if c.State == "running" || c.State == "restarting" || c.State == "paused" {
+				stop = add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: reason, DependsOn: normalize(after)})
+				stops[svc] = append(stops[svc], stop)
+			}
+			deps := after
+			if stop != 0 {
+				deps = []int{stop}
+			}
+			removes = append(removes, add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: reason, DependsOn: normalize(deps)}))
+		}
+	}
+	// orphans first: nothing in the project depends on them
+	for _, svc := range slices.Sorted(maps.Keys(obs.Containers)) {
+		if known[svc] || len(opt.Services) > 0 {
+			continue
+		}
+		if opt.RemoveOrphans {
+			remove(svc, nil, Orphaned)
+		} else {
+			for _, c := range obs.Containers[svc] {
+				orphans = append(orphans, c.Name)
+			}
+		}
+	}
+	for _, svc := range p.Graph.Reverse() {
+		if len(selected) > 0 && !selected[svc] {
+			continue
+		}
+		var after []int
+		for _, e := range p.Graph.Dependents(svc) {
+			after = append(after, stops[e.From]...)
+		}
+		remove(svc, after, Down)
+	}
+	// services disabled by a profile may still have containers from an
+	// earlier `up --profile`: `down` removes them too
+	for _, svc := range slices.Sorted(maps.Keys(p.Compose.DisabledServices)) {
+		if len(selected) == 0 {
+			remove(svc, nil, Down)
+		}
+	}
+	if len(orphans) > 0 {
+		slices.Sort(orphans)
+		plan.Warnings = append(plan.Warnings, fmt.Sprintf(
+			"found orphan containers (%s) for this project: if you removed or renamed their service, run down with --remove-orphans to remove them",
+			strings.Join(orphans, ", ")))
+	}
+	if len(opt.Services) > 0 {
+		return plan, nil
+	}
+	for _, key := range slices.Sorted(maps.Keys(p.Compose.Networks)) {
+		n := p.Compose.Networks[key]
+		if bool(n.External) {
+			continue
+		}
+		if _, ok := obs.Networks[n.Name]; ok {
+			add(Action{Kind: RemoveNetwork, Resource: "network:" + key, Name: n.Name, Reason: Down, DependsOn: normalize(removes)})
+		}
+	}
+	if opt.Volumes {
+		for _, key := range slices.Sorted(maps.Keys(p.Compose.Volumes)) {
+			v := p.Compose.Volumes[key]
+			if bool(v.External) {
+				continue
+			}
+			if _, ok := obs.Volumes[v.Name]; ok {
+				add(Action{Kind: RemoveVolume, Resource: "volume:" + key, Name: v.Name, Reason: Down, DependsOn: normalize(removes)})
+			}
+		}
+	}
+	return plan, nil
+}
