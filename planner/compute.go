@@ -252,11 +252,14 @@ func (b *builder) service(g *project.Graph, name string) error {
 		// TODO: recreate a running container that lacks an expected network
 		// or named volume (NetworkNotAttached, VolumeNotMounted).
 		if reason == 0 {
-			// Compose's `up` starts every container that is not running,
-			// one-shot containers that already completed included.
+			// A stopped container is started again, except a one-shot
+			// (restart "no") that completed successfully with the current
+			// configuration: its job is done. Compose re-runs those on
+			// every `up`; Berth treats them as converged, so a second `up`
+			// plans nothing.
 			// TODO: paused, restarting and dead containers are left as they
 			// are (unpause? recreate dead ones?).
-			if c.State == "created" || c.State == "exited" {
+			if c.State == "created" || c.State == "exited" && !completedOneShot(s, c) {
 				b.finish(g, name, res, cname, NotRunning, nil)
 			}
 			continue
@@ -539,4 +542,17 @@ func flatten(prefix string, v any, out map[string]string) {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 	out[prefix] = strings.TrimSpace(buf.String())
+}
+
+// completedOneShot reports whether c is a container of a service that is
+// not restarted by the engine and that exited with code 0.
+func completedOneShot(s types.ServiceConfig, c Container) bool {
+	if c.State != "exited" || c.ExitCode != 0 {
+		return false
+	}
+	switch s.Restart {
+	case "", types.RestartPolicyNo:
+		return s.Deploy == nil || s.Deploy.RestartPolicy == nil || s.Deploy.RestartPolicy.Condition == "none"
+	}
+	return false
 }

@@ -47,10 +47,25 @@ func running(t testing.TB, p *project.Project, images map[string]string) *Observ
 	return f.obs
 }
 
+// setState sets the state of a container; "exited" means stopped by a
+// signal (exit code 137), see setExited for a one-shot that completed.
 func setState(obs *Observed, svc string, n int, state string) {
 	for i, c := range obs.Containers[svc] {
 		if c.Number == n {
 			obs.Containers[svc][i].State = state
+			if state == "exited" {
+				obs.Containers[svc][i].ExitCode = 137
+			}
+		}
+	}
+}
+
+// setExited marks a container as exited with code.
+func setExited(obs *Observed, svc string, n, code int) {
+	setState(obs, svc, n, "exited")
+	for i, c := range obs.Containers[svc] {
+		if c.Number == n {
+			obs.Containers[svc][i].ExitCode = code
 		}
 	}
 }
@@ -93,15 +108,35 @@ func TestCompute(t *testing.T) {
 			want:     "",
 		},
 		{
-			name: "completed one-shot is started again like Compose",
+			// Compose starts it again on every `up`; Berth leaves a
+			// completed one-shot alone, so a second `up` does nothing
+			name: "completed one-shot stays done",
 			yaml: shopYAML,
 			observed: func(t *testing.T, p *project.Project, obs *Observed) *Observed {
-				setState(obs, "migrate", 1, "exited")
+				setExited(obs, "migrate", 1, 0)
+				return obs
+			},
+			want: "",
+		},
+		{
+			name: "failed one-shot is run again",
+			yaml: shopYAML,
+			observed: func(t *testing.T, p *project.Project, obs *Observed) *Observed {
+				setExited(obs, "migrate", 1, 3)
 				return obs
 			},
 			want: `1 await service:db -> service_healthy (dependency condition)
 2 start service:migrate:1 (not running) after 1
 `,
+		},
+		{
+			name: "exited service with a restart policy is started",
+			yaml: "services:\n  app:\n    image: app\n    restart: always\n",
+			observed: func(t *testing.T, p *project.Project, obs *Observed) *Observed {
+				setExited(obs, "app", 1, 0)
+				return obs
+			},
+			want: "1 start service:app:1 (not running)\n",
 		},
 		{
 			name: "environment change recreates that service only",

@@ -51,6 +51,10 @@ type Options struct {
 	// Services selects services (and their dependencies); services disabled
 	// by a profile are enabled when named here.
 	Services []string
+	// Enable enables these services (turning on the profiles they need)
+	// without dropping the others: what `up SERVICE` needs, since the rest
+	// of the project must stay visible to tell orphans apart.
+	Enable []string
 
 	// NoInterpolate leaves ${VAR} references as they are.
 	NoInterpolate bool
@@ -129,7 +133,7 @@ func loadCompose(ctx context.Context, opts Options) (model *types.Project, po *c
 	if model.Name == "" {
 		return nil, nil, errEmptyName
 	}
-	if model, err = model.WithServicesEnabled(opts.Services...); err != nil {
+	if model, err = model.WithServicesEnabled(append(slices.Clone(opts.Services), opts.Enable...)...); err != nil {
 		return nil, nil, fmt.Errorf("enabling services: %w", err)
 	}
 	if model, err = model.WithSelectedServices(opts.Services); err != nil {
