@@ -33,3 +33,6 @@ func Connect(ctx context.Context) (*Client, error) {
 
 // Close releases the client's connections.
 func (c *Client) Close() error { return c.api.Close() }
+
+// Host is the address of the engine the client talks to.
+func (c *Client) Host() string { return c.api.DaemonHost() }

@@ -45,7 +45,12 @@ type exitError struct {
 	err  error
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
 func (e *exitError) Unwrap() error { return e.err }
 
 // usageError marks a mistake on the command line; it exits with code 2.
@@ -164,6 +169,10 @@ func newRootCommand(s Streams) *cobra.Command {
 
 	root.AddCommand(
 		newConfigCommand(g),
+		newPlanCommand(g),
+		newUpCommand(g),
+		newDownCommand(g),
+		newPsCommand(g),
 		newVersionCommand(),
 	)
 	return root

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/berth-dev/berth/engine"
+	"github.com/berth-dev/berth/planner"
+)
+
+// downOptions are the flags of `berth down`.
+type downOptions struct {
+	*globalOptions
+	removeOrphans bool
+	volumes       bool
+	timeout       int
+	rmi           string
+}
+
+func newDownCommand(g *globalOptions) *cobra.Command {
+	o := &downOptions{globalOptions: g}
+	c := &cobra.Command{
+		Use:   "down [OPTIONS] [SERVICE...]",
+		Short: "Stop and remove containers and networks",
+		Long: "Stop and remove the project's containers, then its networks. Dependents stop before the\n" +
+			"services they depend on; independent ones stop in parallel. Named volumes are kept unless -v.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDown(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args)
+		},
+		ValidArgsFunction: g.completeServices,
+	}
+	f := c.Flags()
+	f.BoolVar(&o.removeOrphans, "remove-orphans", false, "Remove containers for services not defined in the compose file")
+	f.BoolVarP(&o.volumes, "volumes", "v", false, "Remove named volumes declared in the project and anonymous volumes of its containers")
+	f.IntVarP(&o.timeout, "timeout", "t", -1, "Seconds to wait for containers to stop before killing them")
+	f.StringVar(&o.rmi, "rmi", "", `Remove images used by services: "local" (only images without a custom tag) or "all"`)
+	return c
+}
+
+func runDown(ctx context.Context, stdout, stderr io.Writer, o *downOptions, services []string) error {
+	if o.rmi != "" {
+		return usageError("--rmi is not available yet: remove images with `docker image rm`")
+	}
+	p, err := o.loadForChange(ctx, services)
+	if err != nil {
+		return err
+	}
+	c, err := engine.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	obs, err := c.Observe(ctx, p)
+	if err != nil {
+		return err
+	}
+	opt := planner.DownOptions{Services: services, RemoveOrphans: o.removeOrphans, Volumes: o.volumes}
+	if o.dryRun {
+		plan, err := planner.ComputeDown(p, obs, opt)
+		if err != nil {
+			return err
+		}
+		return renderPlan(stdout, p, plan, "text")
+	}
+	lock, err := lockProject(ctx, stderr, c.Host(), p.Name())
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	if obs, err = c.Observe(ctx, p); err != nil {
+		return err
+	}
+	plan, err := planner.ComputeDown(p, obs, opt)
+	if err != nil {
+		return err
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(stderr, "berth: warning: %s\n", w)
+	}
+	pr := newProgress(stderr, o.progress)
+	rt := c.Runtime(p, engine.RuntimeOptions{StopTimeout: seconds(o.timeout), RemoveAnonVolumes: o.volumes})
+	if err := engine.Execute(ctx, plan, rt, o.parallel, pr.event); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interrupted: run `berth down` again to finish: %w", err)
+		}
+		return err
+	}
+	return nil
+}

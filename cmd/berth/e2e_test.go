@@ -1,0 +1,383 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/volume"
+	"github.com/docker/docker/client"
+
+	"github.com/berth-dev/berth/engine/enginetest"
+)
+
+// berthBin is the binary the end-to-end tests drive, built once by TestMain.
+var berthBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "berth-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	berthBin = filepath.Join(dir, "berth")
+	build := exec.Command("go", "build", "-o", berthBin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building berth: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// stack is a project directory driven through the berth binary.
+type stack struct {
+	t       *testing.T
+	dir     string
+	name    string
+	docker  *client.Client
+	image   string
+	environ []string
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	docker := enginetest.Docker(t)
+	s := &stack{t: t, dir: t.TempDir(), name: enginetest.ProjectName(t), docker: docker, image: enginetest.Image(t, docker)}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "COMPOSE_") {
+			s.environ = append(s.environ, kv)
+		}
+	}
+	enginetest.CleanupProject(t, docker, s.name)
+	return s
+}
+
+// write writes the compose file, with IMAGE replaced by the test image.
+func (s *stack) write(compose string) {
+	s.t.Helper()
+	compose = strings.ReplaceAll(compose, "IMAGE", s.image)
+	if err := os.WriteFile(filepath.Join(s.dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// berth runs the binary in the stack's directory and returns its exit code,
+// stdout and stderr.
+func (s *stack) berth(env []string, args ...string) (int, string, string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
+	cmd.Dir = s.dir
+	cmd.Env = append(append([]string{}, s.environ...), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		s.t.Fatalf("running berth %v: %v", args, err)
+	}
+	return code, out.String(), errOut.String()
+}
+
+// ok runs berth and fails the test unless it exits 0.
+func (s *stack) ok(env []string, args ...string) string {
+	s.t.Helper()
+	code, out, errOut := s.berth(env, args...)
+	if code != 0 {
+		s.t.Fatalf("berth %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+// ps returns `ps -a --format json` by container name.
+func (s *stack) ps() map[string]psJSON {
+	s.t.Helper()
+	var rows []psJSON
+	if err := json.Unmarshal([]byte(s.ok(nil, "ps", "-a", "--format", "json")), &rows); err != nil {
+		s.t.Fatal(err)
+	}
+	out := map[string]psJSON{}
+	for _, r := range rows {
+		out[r.Name] = r
+	}
+	return out
+}
+
+func (s *stack) container(svc string, n int) string { return fmt.Sprintf("%s-%s-%d", s.name, svc, n) }
+
+// get fetches path from the published port of a container's port 8080.
+func (s *stack) get(ctr, path string) string {
+	s.t.Helper()
+	row, ok := s.ps()[ctr]
+	if !ok {
+		s.t.Fatalf("no container %s", ctr)
+	}
+	for _, p := range row.Publishers {
+		if p.TargetPort == 8080 && p.PublishedPort != 0 {
+			c := http.Client{Timeout: 5 * time.Second}
+			resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d%s", p.PublishedPort, path))
+			if err != nil {
+				s.t.Fatalf("GET %s on %s: %v", path, ctr, err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return string(b)
+		}
+	}
+	s.t.Fatalf("%s publishes no port for 8080: %+v", ctr, row.Publishers)
+	return ""
+}
+
+const lifecycleCompose = `
+services:
+  db:
+    image: IMAGE
+    ports: ["127.0.0.1::8080"]
+    healthcheck:
+      test: ["CMD", "/app", "health"]
+      interval: 1s
+      retries: 30
+    volumes: [data:/data]
+    networks: [back]
+  migrate:
+    image: IMAGE
+    command: ["write", "/data/ready", "yes"]
+    volumes: [data:/data]
+    depends_on:
+      db: {condition: service_healthy}
+    networks: [back]
+  web:
+    image: IMAGE
+    ports: ["127.0.0.1::8080"]
+    environment:
+      LOG_LEVEL: ${LOG_LEVEL:-info}
+    depends_on:
+      db: {condition: service_healthy}
+      migrate: {condition: service_completed_successfully}
+    networks: [front, back]
+  edge:
+    image: IMAGE
+    networks: [front]
+networks: {front: {}, back: {}}
+volumes: {data: {}}
+`
+
+// TestLifecycle drives a project through the binary on the real engine:
+// up, converged, a one-field change, scale, orphans, data that survives
+// recreate and down, and down -v.
+func TestLifecycle(t *testing.T) {
+	s := newStack(t)
+	s.write(lifecycleCompose)
+
+	s.ok(nil, "up", "-d")
+	ps := s.ps()
+	if got := ps[s.container("db", 1)]; got.State != "running" || got.Health != "healthy" {
+		t.Fatalf("db after up: %+v", got)
+	}
+	if got := ps[s.container("migrate", 1)]; got.State != "exited" || got.ExitCode != 0 {
+		t.Fatalf("migrate after up: %+v", got)
+	}
+	if got := ps[s.container("web", 1)]; got.State != "running" {
+		t.Fatalf("web after up: %+v", got)
+	}
+	if body := s.get(s.container("web", 1), "/env/LOG_LEVEL"); body != "info" {
+		t.Fatalf("web's LOG_LEVEL over the published port = %q, want info", body)
+	}
+
+	t.Run("converged", func(t *testing.T) {
+		if out := s.ok(nil, "plan"); out != "No changes.\n" {
+			t.Fatalf("plan after up:\n%s", out)
+		}
+		if code, out, _ := s.berth(nil, "plan", "--detailed-exitcode"); code != 0 {
+			t.Fatalf("plan --detailed-exitcode on a converged project: exit %d\n%s", code, out)
+		}
+		before := s.ps()
+		s.ok(nil, "up", "-d")
+		for name, row := range s.ps() {
+			if before[name].ID != row.ID {
+				t.Errorf("second up replaced %s", name)
+			}
+		}
+	})
+
+	t.Run("one field change recreates exactly that container", func(t *testing.T) {
+		env := []string{"LOG_LEVEL=debug"}
+		out := s.ok(env, "plan")
+		for _, want := range []string{"~ container " + s.container("web", 1) + " (config changed)", `environment.LOG_LEVEL: "info" → "debug"`, "Plan: 0 to create, 1 to recreate, 0 to remove."} {
+			if !strings.Contains(out, want) {
+				t.Fatalf("plan does not say %q:\n%s", want, out)
+			}
+		}
+		if code, _, _ := s.berth(env, "plan", "--detailed-exitcode"); code != 2 {
+			t.Fatalf("plan --detailed-exitcode with changes: exit %d, want 2", code)
+		}
+		before := s.ps()
+		s.ok(env, "up", "-d")
+		after := s.ps()
+		for name, row := range after {
+			changed := before[name].ID != row.ID
+			if changed != (name == s.container("web", 1)) {
+				t.Errorf("%s replaced = %v", name, changed)
+			}
+		}
+		if body := s.get(s.container("web", 1), "/env/LOG_LEVEL"); body != "debug" {
+			t.Fatalf("LOG_LEVEL after recreate = %q", body)
+		}
+		s.ok(nil, "up", "-d") // back to info for the next steps
+	})
+
+	t.Run("scale up and down", func(t *testing.T) {
+		s.ok(nil, "up", "-d", "--scale", "edge=3")
+		for n := 1; n <= 3; n++ {
+			if s.ps()[s.container("edge", n)].State != "running" {
+				t.Fatalf("edge-%d not running after --scale edge=3", n)
+			}
+		}
+		s.ok(nil, "up", "-d", "--scale", "edge=1")
+		ps := s.ps()
+		if _, ok := ps[s.container("edge", 2)]; ok {
+			t.Fatal("edge-2 still there after --scale edge=1")
+		}
+		if _, ok := ps[s.container("edge", 3)]; ok {
+			t.Fatal("edge-3 still there after --scale edge=1")
+		}
+		if ps[s.container("edge", 1)].State != "running" {
+			t.Fatal("edge-1 should stay")
+		}
+	})
+
+	t.Run("network isolation", func(t *testing.T) {
+		code, out := enginetest.Exec(t, s.docker, s.container("web", 1), "/app", "get", "http://db:8080/")
+		if code != 0 || !strings.HasPrefix(out, "ok ") {
+			t.Fatalf("web (front+back) cannot reach db: exit %d %q", code, out)
+		}
+		code, _ = enginetest.Exec(t, s.docker, s.container("edge", 1), "/app", "get", "http://db:8080/")
+		if code == 0 {
+			t.Fatal("edge (front only) reached db on back")
+		}
+	})
+
+	t.Run("data in a named volume survives recreate and down", func(t *testing.T) {
+		if code, out := enginetest.Exec(t, s.docker, s.container("db", 1), "/app", "write", "/data/mark", "kept"); code != 0 {
+			t.Fatalf("writing to the volume: %d %s", code, out)
+		}
+		s.ok(nil, "up", "-d", "--force-recreate", "db")
+		if got := s.get(s.container("db", 1), "/file?path=/data/mark"); got != "kept" {
+			t.Fatalf("after recreate /data/mark = %q", got)
+		}
+		s.ok(nil, "down")
+		if len(s.ps()) != 0 {
+			t.Fatalf("containers left after down: %v", s.ps())
+		}
+		if _, err := s.docker.VolumeInspect(context.Background(), s.name+"_data"); err != nil {
+			t.Fatalf("down removed the named volume: %v", err)
+		}
+		if _, err := s.docker.NetworkInspect(context.Background(), s.name+"_back", networkInspectOptions()); err == nil {
+			t.Fatal("down left the back network")
+		}
+		s.ok(nil, "up", "-d")
+		if got := s.get(s.container("db", 1), "/file?path=/data/mark"); got != "kept" {
+			t.Fatalf("after down and up /data/mark = %q", got)
+		}
+	})
+
+	t.Run("orphans", func(t *testing.T) {
+		s.write(strings.Replace(lifecycleCompose, "  edge:\n    image: IMAGE\n    networks: [front]\n", "", 1))
+		_, _, errOut := s.berth(nil, "up", "-d")
+		if !strings.Contains(errOut, s.container("edge", 1)) || !strings.Contains(errOut, "--remove-orphans") {
+			t.Fatalf("up with an orphan did not warn about it:\n%s", errOut)
+		}
+		if _, ok := s.ps()[s.container("edge", 1)]; !ok {
+			t.Fatal("the orphan was removed without --remove-orphans")
+		}
+		s.ok(nil, "up", "-d", "--remove-orphans")
+		if _, ok := s.ps()[s.container("edge", 1)]; ok {
+			t.Fatal("--remove-orphans left the orphan")
+		}
+	})
+
+	t.Run("down -v removes the volume", func(t *testing.T) {
+		s.ok(nil, "down", "-v")
+		vs, err := s.docker.VolumeList(context.Background(), volume.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs.Volumes {
+			if v.Name == s.name+"_data" {
+				t.Fatal("down -v kept the named volume")
+			}
+		}
+	})
+}
+
+// TestUnhealthyDependencyFailsUp checks that a dependency that turns
+// unhealthy fails `up --wait` with a message naming it and its last check.
+func TestUnhealthyDependencyFailsUp(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  db:
+    image: IMAGE
+    healthcheck:
+      test: ["CMD", "/app", "unhealthy"]
+      interval: 1s
+      retries: 1
+  web:
+    image: IMAGE
+    depends_on:
+      db: {condition: service_healthy}
+`)
+	code, _, errOut := s.berth(nil, "up", "--wait")
+	if code == 0 {
+		t.Fatal("up --wait succeeded with an unhealthy dependency")
+	}
+	for _, want := range []string{"dependency db is unhealthy", "database is on fire"} {
+		if !strings.Contains(errOut, want) {
+			t.Fatalf("error does not say %q:\n%s", want, errOut)
+		}
+	}
+	if row, ok := s.ps()[s.container("web", 1)]; !ok || row.State == "running" {
+		t.Fatalf("web should be created but not started: %+v", row)
+	}
+}
+
+// TestCompletedDependency checks service_completed_successfully both ways.
+func TestCompletedDependency(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  job:
+    image: IMAGE
+    command: ["exit", "${JOB_EXIT:-0}"]
+  app:
+    image: IMAGE
+    depends_on:
+      job: {condition: service_completed_successfully}
+`)
+	s.ok(nil, "up", "-d")
+	if s.ps()[s.container("app", 1)].State != "running" {
+		t.Fatal("app did not start after job completed")
+	}
+	s.ok(nil, "down")
+	code, _, errOut := s.berth([]string{"JOB_EXIT=3"}, "up", "-d")
+	if code == 0 || !strings.Contains(errOut, "dependency job did not complete successfully") || !strings.Contains(errOut, "exited with code 3") {
+		t.Fatalf("up with a failing job: exit %d\n%s", code, errOut)
+	}
+}
+
+func networkInspectOptions() network.InspectOptions { return network.InspectOptions{} }

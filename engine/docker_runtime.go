@@ -1,0 +1,450 @@
+package engine
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/containerd/platforms"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/volume"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/berth-dev/berth/planner"
+	"github.com/berth-dev/berth/project"
+)
+
+// RuntimeOptions tune how actions are carried out.
+type RuntimeOptions struct {
+	// StopTimeout overrides each service's stop_grace_period (-t).
+	StopTimeout *time.Duration
+	// RemoveAnonVolumes removes a container's anonymous volumes with it
+	// (`down -v`).
+	RemoveAnonVolumes bool
+	// Version is written in the com.docker.compose.version label.
+	Version string
+}
+
+// dockerRuntime carries out plan actions for one project on a Docker Engine.
+type dockerRuntime struct {
+	c    *Client
+	p    *project.Project
+	opts RuntimeOptions
+
+	mu    sync.Mutex
+	specs map[string]*containerSpec // by the container's name at create time
+}
+
+// Runtime returns the Runtime that applies p's plans to this engine.
+func (c *Client) Runtime(p *project.Project, opts RuntimeOptions) Runtime {
+	return &dockerRuntime{c: c, p: p, opts: opts, specs: map[string]*containerSpec{}}
+}
+
+// Do carries out one action: one Engine API call (an await waits on events).
+func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
+	switch a.Kind {
+	case planner.CreateNetwork:
+		return r.createNetwork(ctx, a)
+	case planner.RemoveNetwork:
+		return ignoreNotFound(r.c.api.NetworkRemove(ctx, a.Name))
+	case planner.CreateVolume:
+		return r.createVolume(ctx, a)
+	case planner.RemoveVolume:
+		return ignoreNotFound(r.c.api.VolumeRemove(ctx, a.Name, false))
+	case planner.CreateContainer:
+		return r.createContainer(ctx, a)
+	case planner.ConnectNetwork:
+		return r.connect(ctx, a)
+	case planner.StartContainer:
+		return r.c.api.ContainerStart(ctx, a.Name, container.StartOptions{})
+	case planner.StopContainer:
+		return r.stop(ctx, a)
+	case planner.RemoveContainer:
+		return ignoreNotFound(r.c.api.ContainerRemove(ctx, a.Name, container.RemoveOptions{RemoveVolumes: r.opts.RemoveAnonVolumes}))
+	case planner.RenameContainer:
+		return r.c.api.ContainerRename(ctx, a.Name, a.Target)
+	case planner.AwaitCondition:
+		svc, _ := strings.CutPrefix(a.Resource, "service:")
+		return r.c.await(ctx, r.p.Name(), svc, a.Target)
+	default:
+		return fmt.Errorf("berth cannot carry out %s actions", a.Kind)
+	}
+}
+
+func ignoreNotFound(err error) error {
+	if cerrdefs.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+func resourceKey(res, kind string) string {
+	key, _ := strings.CutPrefix(res, kind+":")
+	return key
+}
+
+// serviceOf splits "service:web:2" into ("web", 2).
+func serviceOf(res string) (string, int, error) {
+	parts := strings.Split(res, ":")
+	if len(parts) != 3 || parts[0] != "service" {
+		return "", 0, fmt.Errorf("malformed container resource %q", res)
+	}
+	n, err := strconv.Atoi(parts[2])
+	if err != nil {
+		return "", 0, fmt.Errorf("malformed container resource %q", res)
+	}
+	return parts[1], n, nil
+}
+
+func (r *dockerRuntime) createNetwork(ctx context.Context, a planner.Action) error {
+	key := resourceKey(a.Resource, "network")
+	n, ok := r.p.Compose.Networks[key]
+	if !ok {
+		return fmt.Errorf("network %q is not in the project", key)
+	}
+	hash, err := project.NetworkHash(n)
+	if err != nil {
+		return err
+	}
+	labels := map[string]string{}
+	maps.Copy(labels, n.Labels)
+	maps.Copy(labels, map[string]string{
+		LabelProject: r.p.Name(), LabelNetwork: key, LabelVersion: ComposeVersion, LabelConfigHash: hash,
+	})
+	opts := network.CreateOptions{
+		Driver:     n.Driver,
+		Options:    n.DriverOpts,
+		Internal:   n.Internal,
+		Attachable: n.Attachable,
+		EnableIPv4: n.EnableIPv4,
+		EnableIPv6: n.EnableIPv6,
+		Labels:     labels,
+	}
+	if n.Ipam.Driver != "" || len(n.Ipam.Config) > 0 || len(n.Ipam.Options) > 0 {
+		ipam := &network.IPAM{Driver: n.Ipam.Driver, Options: n.Ipam.Options}
+		for _, pool := range n.Ipam.Config {
+			ipam.Config = append(ipam.Config, network.IPAMConfig{
+				Subnet: pool.Subnet, Gateway: pool.Gateway, IPRange: pool.IPRange, AuxAddress: pool.AuxiliaryAddresses,
+			})
+		}
+		opts.IPAM = ipam
+	}
+	if _, err := r.c.api.NetworkCreate(ctx, a.Name, opts); err != nil {
+		return fmt.Errorf("creating network %s: %w", a.Name, err)
+	}
+	return nil
+}
+
+func (r *dockerRuntime) createVolume(ctx context.Context, a planner.Action) error {
+	key := resourceKey(a.Resource, "volume")
+	v, ok := r.p.Compose.Volumes[key]
+	if !ok {
+		return fmt.Errorf("volume %q is not in the project", key)
+	}
+	hash, err := project.VolumeHash(v)
+	if err != nil {
+		return err
+	}
+	labels := map[string]string{}
+	maps.Copy(labels, v.Labels)
+	maps.Copy(labels, map[string]string{
+		LabelProject: r.p.Name(), LabelVolume: key, LabelVersion: ComposeVersion, LabelConfigHash: hash,
+	})
+	if _, err := r.c.api.VolumeCreate(ctx, volume.CreateOptions{Name: a.Name, Driver: v.Driver, DriverOpts: v.DriverOpts, Labels: labels}); err != nil {
+		return fmt.Errorf("creating volume %s: %w", a.Name, err)
+	}
+	return nil
+}
+
+// firstContainerID returns the ID of service's lowest-numbered container,
+// or "" when it has none: what `service:` references resolve to.
+func (r *dockerRuntime) firstContainerID(ctx context.Context, service string) string {
+	f := projectFilter(r.p.Name())
+	f.Add("label", LabelService+"="+service)
+	f.Add("label", LabelOneOff+"=False")
+	cs, err := r.c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+	if err != nil || len(cs) == 0 {
+		return ""
+	}
+	best, bestN := "", 0
+	for _, c := range cs {
+		n, _ := strconv.Atoi(c.Labels[LabelNumber])
+		if best == "" || n < bestN {
+			best, bestN = c.ID, n
+		}
+	}
+	return best
+}
+
+func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) error {
+	svc, number, err := serviceOf(a.Resource)
+	if err != nil {
+		return err
+	}
+	s, ok := r.p.Compose.Services[svc]
+	if !ok {
+		return fmt.Errorf("service %q is not in the project", svc)
+	}
+	s = planner.Resolve(s, func(dep string) string { return r.firstContainerID(ctx, dep) })
+
+	ref := project.ImageName(r.p.Compose, svc)
+	img, err := r.c.api.ImageInspect(ctx, ref)
+	if err != nil {
+		if cerrdefs.IsNotFound(err) {
+			if s.Build != nil {
+				return fmt.Errorf("service %q: image %s is not built yet: build it first (`berth up --build` arrives with image builds; until then `docker build -t %s %s`)", svc, ref, ref, s.Build.Context)
+			}
+			return fmt.Errorf("service %q: image %s is not on this engine and Berth cannot pull it here: load it with `docker load` or build it", svc, ref)
+		}
+		return fmt.Errorf("service %q: inspecting image %s: %w", svc, ref, err)
+	}
+	hash, err := project.ConfigHash(s)
+	if err != nil {
+		return err
+	}
+	canonical, err := project.CanonicalJSON(s)
+	if err != nil {
+		return err
+	}
+	labels := map[string]string{}
+	maps.Copy(labels, s.Labels)
+	maps.Copy(labels, map[string]string{
+		LabelProject:     r.p.Name(),
+		LabelService:     svc,
+		LabelNumber:      strconv.Itoa(number),
+		LabelOneOff:      "False",
+		LabelConfigHash:  hash,
+		LabelVersion:     ComposeVersion,
+		LabelWorkingDir:  r.p.Compose.WorkingDir,
+		LabelConfigFiles: strings.Join(r.p.Compose.ComposeFiles, ","),
+		LabelImage:       img.ID,
+		LabelDependsOn:   dependsOnLabel(s),
+		LabelSpec:        string(canonical),
+	})
+	if len(r.p.EnvFiles) > 0 {
+		labels[LabelEnvironmentFile] = strings.Join(r.p.EnvFiles, ",")
+	}
+	spec, err := buildContainerSpecForAPI(r.p.Compose, s, number, labels, r.c.APIVersion)
+	if err != nil {
+		return err
+	}
+	var platform *ocispec.Platform
+	if spec.Platform != "" {
+		pl, err := platforms.Parse(spec.Platform)
+		if err != nil {
+			return fmt.Errorf("service %q: platform %q: %w", svc, spec.Platform, err)
+		}
+		platform = &pl
+	}
+	created, err := r.c.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, platform, a.Name)
+	if err != nil {
+		return fmt.Errorf("creating container %s: %w", a.Name, err)
+	}
+	r.mu.Lock()
+	r.specs[a.Name] = spec
+	r.mu.Unlock()
+	if len(spec.Files) > 0 {
+		archive, err := tarFiles(spec.Files)
+		if err != nil {
+			return err
+		}
+		if err := r.c.api.CopyToContainer(ctx, created.ID, "/", archive, container.CopyToContainerOptions{}); err != nil {
+			return fmt.Errorf("copying secrets and configs into %s: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+// dependsOnLabel renders depends_on as Compose's label does:
+// "svc:condition:restart" entries, comma separated, in name order.
+func dependsOnLabel(s types.ServiceConfig) string {
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(s.DependsOn)) {
+		d := s.DependsOn[name]
+		parts = append(parts, fmt.Sprintf("%s:%s:%t", name, d.Condition, d.Restart))
+	}
+	return strings.Join(parts, ",")
+}
+
+func tarFiles(files []injectedFile) (*bytes.Buffer, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	epoch := time.Unix(0, 0)
+	for _, f := range files {
+		h := &tar.Header{
+			Name:    strings.TrimPrefix(f.Target, "/"),
+			Mode:    int64(f.Mode),
+			Size:    int64(len(f.Content)),
+			ModTime: epoch,
+		}
+		h.Uid, _ = strconv.Atoi(f.UID)
+		h.Gid, _ = strconv.Atoi(f.GID)
+		if err := tw.WriteHeader(h); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(f.Content); err != nil {
+			return nil, err
+		}
+	}
+	return &buf, tw.Close()
+}
+
+func (r *dockerRuntime) connect(ctx context.Context, a planner.Action) error {
+	r.mu.Lock()
+	spec := r.specs[a.Name]
+	r.mu.Unlock()
+	var endpoint *network.EndpointSettings
+	if spec != nil {
+		for _, x := range spec.Extra {
+			if x.Name == a.Target {
+				endpoint = x.Endpoint
+			}
+		}
+	}
+	if err := r.c.api.NetworkConnect(ctx, a.Target, a.Name, endpoint); err != nil {
+		return fmt.Errorf("connecting %s to network %s: %w", a.Name, a.Target, err)
+	}
+	return nil
+}
+
+func (r *dockerRuntime) stop(ctx context.Context, a planner.Action) error {
+	timeout := r.opts.StopTimeout
+	if timeout == nil {
+		if svc, _, err := serviceOf(a.Resource); err == nil {
+			if s, ok := r.p.Compose.Services[svc]; ok && s.StopGracePeriod != nil {
+				d := time.Duration(*s.StopGracePeriod)
+				timeout = &d
+			}
+		}
+	}
+	var secs *int
+	if timeout != nil {
+		n := int(timeout.Seconds())
+		secs = &n
+	}
+	return ignoreNotFound(r.c.api.ContainerStop(ctx, a.Name, container.StopOptions{Timeout: secs}))
+}
+
+// ConditionRunningOrHealthy is what `up --wait` waits for: running, and
+// healthy when the service has a healthcheck.
+const ConditionRunningOrHealthy = "running_or_healthy"
+
+// await waits until every container of service meets condition
+// (service_healthy, or service_completed_successfully). It reads the state
+// once, then re-reads it on each event the engine sends about the service's
+// containers, so it neither polls nor misses a change between the two.
+func (c *Client) await(ctx context.Context, projectName, service, condition string) error {
+	f := projectFilter(projectName)
+	f.Add("label", LabelService+"="+service)
+	f.Add("type", string(events.ContainerEventType))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	msgs, errs := c.api.Events(ctx, events.ListOptions{Filters: f})
+	for {
+		done, err := c.conditionMet(ctx, projectName, service, condition)
+		if err != nil || done {
+			return err
+		}
+		select {
+		case <-msgs:
+		case err := <-errs:
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("waiting for %s: reading engine events: %w", service, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// conditionMet inspects service's containers and says whether condition
+// holds, or why it never will.
+func (c *Client) conditionMet(ctx context.Context, projectName, service, condition string) (bool, error) {
+	f := projectFilter(projectName)
+	f.Add("label", LabelService+"="+service)
+	f.Add("label", LabelOneOff+"=False")
+	cs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+	if err != nil {
+		return false, fmt.Errorf("waiting for %s: %w", service, err)
+	}
+	if len(cs) == 0 {
+		return false, fmt.Errorf("dependency %s has no container", service)
+	}
+	for _, s := range cs {
+		ins, err := c.api.ContainerInspect(ctx, s.ID)
+		if err != nil {
+			return false, fmt.Errorf("waiting for %s: %w", service, err)
+		}
+		st := ins.State
+		name := strings.TrimPrefix(ins.Name, "/")
+		if condition == ConditionRunningOrHealthy {
+			switch {
+			case st.Health != nil && st.Health.Status == container.Unhealthy:
+				return false, fmt.Errorf("service %s is unhealthy (container %s): %s", service, name, lastHealthOutput(st.Health))
+			case !st.Running && !st.Restarting && st.Status != container.StateCreated:
+				return false, fmt.Errorf("service %s is not running: container %s exited with code %d", service, name, st.ExitCode)
+			case st.Running && (st.Health == nil || st.Health.Status == container.Healthy):
+				continue
+			}
+			return false, nil
+		}
+		switch condition {
+		case project.ConditionHealthy:
+			if st.Health == nil {
+				return false, fmt.Errorf("dependency %s has no healthcheck, so it cannot become healthy: add one or use condition service_started", service)
+			}
+			switch st.Health.Status {
+			case container.Healthy:
+				continue
+			case container.Unhealthy:
+				return false, fmt.Errorf("dependency %s is unhealthy (container %s): %s", service, name, lastHealthOutput(st.Health))
+			}
+			if !st.Running {
+				return false, fmt.Errorf("dependency %s exited with code %d before it became healthy (container %s)", service, st.ExitCode, name)
+			}
+			return false, nil
+		case project.ConditionCompleted:
+			if st.Status != container.StateExited {
+				if st.Status == container.StateCreated && st.StartedAt == "0001-01-01T00:00:00Z" {
+					return false, nil
+				}
+				if st.Running || st.Restarting {
+					return false, nil
+				}
+			}
+			if st.ExitCode != 0 {
+				return false, fmt.Errorf("dependency %s did not complete successfully: container %s exited with code %d", service, name, st.ExitCode)
+			}
+			if st.Status != container.StateExited {
+				return false, nil
+			}
+		default:
+			return false, fmt.Errorf("unknown depends_on condition %q", condition)
+		}
+	}
+	return true, nil
+}
+
+func lastHealthOutput(h *container.Health) string {
+	if h == nil || len(h.Log) == 0 {
+		return "no healthcheck output"
+	}
+	last := h.Log[len(h.Log)-1]
+	out := strings.TrimSpace(last.Output)
+	if out == "" {
+		out = "no output"
+	}
+	return fmt.Sprintf("last check exited %d: %s", last.ExitCode, out)
+}

@@ -1,0 +1,292 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/semaphore"
+
+	"github.com/berth-dev/berth/planner"
+)
+
+// Runtime performs one plan action against an engine. The Docker runtime
+// and the tests' fake both implement it.
+//
+// Execute calls Do from several goroutines at once. For every kind but
+// planner.AwaitCondition the context it passes is not canceled when the
+// caller's is, so an API call is never cut in half; an await gets the
+// caller's context and should return promptly, with an error wrapping
+// ctx.Err(), once it is done.
+type Runtime interface {
+	Do(ctx context.Context, a planner.Action) error
+}
+
+// Status of an action as the executor reports it.
+type Status int
+
+// The statuses. An action that runs reports Started and then Done or Failed;
+// an action that does not run reports only Skipped.
+const (
+	// Started: Runtime.Do has been called for the action.
+	Started Status = iota + 1
+	// Done: Runtime.Do returned nil.
+	Done
+	// Failed: Runtime.Do returned an error.
+	Failed
+	// Skipped: the action did not run, because an action it depends on
+	// failed or because the context was canceled.
+	Skipped
+)
+
+var statusNames = map[Status]string{
+	Started: "started",
+	Done:    "done",
+	Failed:  "failed",
+	Skipped: "skipped",
+}
+
+func (s Status) String() string {
+	if n, ok := statusNames[s]; ok {
+		return n
+	}
+	return fmt.Sprintf("status(%d)", int(s))
+}
+
+// Event reports progress of one action.
+type Event struct {
+	Action planner.Action
+	Status Status
+	// Err is, for Failed, the error Runtime.Do returned (for an await
+	// interrupted by cancellation it wraps context.Canceled); for Skipped,
+	// why the action did not run: "skipped: dependency <resource> failed",
+	// or an error wrapping the context's error when it was canceled. It is
+	// nil for Started and Done.
+	Err error
+}
+
+// outcome is how an action ended, as its dependents see it.
+type outcome int
+
+const (
+	succeeded   outcome = iota + 1
+	failed              // Do returned an error
+	depSkipped          // skipped because a dependency failed
+	interrupted         // skipped, or an await cut short, because ctx was canceled
+)
+
+// node is the executor's state for one action. outcome and root are written
+// before done is closed and read only after it is closed.
+type node struct {
+	action  planner.Action
+	deps    []int // indexes into the plan, not IDs
+	done    chan struct{}
+	outcome outcome
+	// root is the resource of the failed action that caused a depSkipped.
+	root string
+	// err is the failure reported in Execute's error, for outcome failed.
+	err error
+}
+
+// Execute runs plan on rt: every action starts as soon as the actions it
+// depends on are done, bounded by parallel (<=0 or -1: unlimited) Runtime.Do
+// calls in flight at once. planner.AwaitCondition actions are waits, not API
+// calls, and do not count against parallel, so a wait cannot starve the
+// starts it waits for.
+//
+// An action whose dependency failed, directly or transitively, is not run
+// and is reported Skipped; actions that do not depend on a failure carry on.
+// The returned error joins the failures, each prefixed with its action's
+// kind and resource ("start service:web:1: ..."), and is nil when every
+// action succeeded.
+//
+// When ctx is canceled no further action starts (those left are reported
+// Skipped), in-flight API calls run to completion on a context that is not
+// canceled, and in-flight awaits are given ctx so they stop at once. The
+// returned error then also wraps ctx.Err(), so errors.Is(err,
+// context.Canceled) holds.
+//
+// events, if not nil, is called for each Started, Done, Failed and Skipped
+// event. Calls are serialized, so it needs no locking of its own, and an
+// action's Started follows the Done of every action it depends on.
+//
+// The plan is validated before anything runs: an action may depend only on
+// actions that come before it in the plan, and IDs must be unique.
+func Execute(ctx context.Context, plan *planner.Plan, rt Runtime, parallel int, events func(Event)) error {
+	if rt == nil {
+		return errors.New("execute: nil runtime")
+	}
+	nodes, err := buildNodes(plan)
+	if err != nil {
+		return err
+	}
+
+	x := &executor{rt: rt, nodes: nodes, events: events}
+	if parallel > 0 {
+		x.slots = semaphore.NewWeighted(int64(parallel))
+	}
+
+	var wg sync.WaitGroup
+	for i := range nodes {
+		wg.Go(func() { x.run(ctx, nodes[i]) })
+	}
+	wg.Wait()
+
+	var errs []error
+	canceled := false
+	for _, n := range nodes {
+		switch n.outcome {
+		case failed:
+			errs = append(errs, n.err)
+		case interrupted:
+			canceled = true
+		}
+	}
+	if canceled {
+		errs = append(errs, fmt.Errorf("execute: %w", ctx.Err()))
+	}
+	return errors.Join(errs...)
+}
+
+// buildNodes validates plan and resolves each action's DependsOn IDs to
+// plan indexes.
+func buildNodes(plan *planner.Plan) ([]*node, error) {
+	if plan == nil {
+		return nil, errors.New("execute: nil plan")
+	}
+	index := make(map[int]int, len(plan.Actions))
+	nodes := make([]*node, len(plan.Actions))
+	for i, a := range plan.Actions {
+		if j, dup := index[a.ID]; dup {
+			return nil, fmt.Errorf("invalid plan: actions %d and %d share ID %d", j, i, a.ID)
+		}
+		n := &node{action: a, done: make(chan struct{}), deps: make([]int, 0, len(a.DependsOn))}
+		for _, id := range a.DependsOn {
+			j, ok := index[id]
+			switch {
+			case ok:
+				n.deps = append(n.deps, j)
+			case id == a.ID:
+				return nil, fmt.Errorf("invalid plan: action %d (%s %s) depends on itself", a.ID, a.Kind, a.Resource)
+			case hasID(plan.Actions[i+1:], id):
+				return nil, fmt.Errorf("invalid plan: action %d (%s %s) depends on action %d, which comes after it", a.ID, a.Kind, a.Resource, id)
+			default:
+				return nil, fmt.Errorf("invalid plan: action %d (%s %s) depends on unknown action %d", a.ID, a.Kind, a.Resource, id)
+			}
+		}
+		index[a.ID] = i
+		nodes[i] = n
+	}
+	return nodes, nil
+}
+
+func hasID(actions []planner.Action, id int) bool {
+	for _, a := range actions {
+		if a.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// executor is the shared state of one Execute call.
+type executor struct {
+	rt    Runtime
+	nodes []*node
+	slots *semaphore.Weighted // nil: unlimited
+
+	mu     sync.Mutex // serializes events
+	events func(Event)
+}
+
+func (x *executor) emit(a planner.Action, s Status, err error) {
+	if x.events == nil {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.events(Event{Action: a, Status: s, Err: err})
+}
+
+// run waits for n's dependencies, then runs, skips or fails n, and closes
+// n.done once its outcome and events are recorded.
+func (x *executor) run(ctx context.Context, n *node) {
+	defer close(n.done)
+	a := n.action
+
+	// Dependencies always finish: those in flight complete and those not
+	// started are skipped promptly once ctx is canceled.
+	var failedRoot string
+	depFailed, depCanceled := false, false
+	for _, d := range n.deps {
+		dep := x.nodes[d]
+		<-dep.done
+		switch dep.outcome {
+		case failed:
+			if !depFailed {
+				depFailed, failedRoot = true, dep.action.Resource
+			}
+		case depSkipped:
+			if !depFailed {
+				depFailed, failedRoot = true, dep.root
+			}
+		case interrupted:
+			depCanceled = true
+		}
+	}
+	switch {
+	case depFailed:
+		n.outcome, n.root = depSkipped, failedRoot
+		x.emit(a, Skipped, fmt.Errorf("skipped: dependency %s failed", failedRoot))
+		return
+	case depCanceled || ctx.Err() != nil:
+		x.skipCanceled(ctx, n)
+		return
+	}
+
+	doCtx := ctx
+	if a.Kind != planner.AwaitCondition {
+		if x.slots != nil {
+			if err := x.slots.Acquire(ctx, 1); err != nil {
+				x.skipCanceled(ctx, n)
+				return
+			}
+			defer x.slots.Release(1)
+		}
+		// Acquire may succeed on an already-canceled ctx; start nothing new.
+		if ctx.Err() != nil {
+			x.skipCanceled(ctx, n)
+			return
+		}
+		doCtx = context.WithoutCancel(ctx)
+	}
+
+	x.emit(a, Started, nil)
+	err := x.rt.Do(doCtx, a)
+	switch {
+	case err == nil:
+		n.outcome = succeeded
+		x.emit(a, Done, nil)
+	case a.Kind == planner.AwaitCondition && ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		// The wait was cut short by cancellation, not a failed condition:
+		// report it, but let Execute's error say "canceled" once.
+		n.outcome = interrupted
+		x.emit(a, Failed, err)
+	default:
+		n.outcome = failed
+		n.err = fmt.Errorf("%s %s: %w", a.Kind, a.Resource, err)
+		x.emit(a, Failed, err)
+	}
+}
+
+func (x *executor) skipCanceled(ctx context.Context, n *node) {
+	n.outcome = interrupted
+	err := ctx.Err()
+	if err == nil {
+		// A dependency was interrupted, so ctx was canceled; ctx.Err() is
+		// never nil after that, but stay safe.
+		err = context.Canceled
+	}
+	x.emit(n.action, Skipped, fmt.Errorf("skipped: %w", err))
+}
