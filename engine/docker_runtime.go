@@ -66,8 +66,12 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 		return r.createContainer(ctx, a)
 	case planner.ConnectNetwork:
 		return r.connect(ctx, a)
+	case planner.DisconnectNetwork:
+		return ignoreNotFound(r.c.api.NetworkDisconnect(ctx, a.Target, a.Name, true))
 	case planner.StartContainer:
 		return r.c.api.ContainerStart(ctx, a.Name, container.StartOptions{})
+	case planner.RestartContainer:
+		return r.c.api.ContainerRestart(ctx, a.Name, container.StopOptions{Timeout: r.stopSeconds(a)})
 	case planner.StopContainer:
 		return r.stop(ctx, a)
 	case planner.RemoveContainer:
@@ -301,16 +305,9 @@ func tarFiles(files []injectedFile) (*bytes.Buffer, error) {
 }
 
 func (r *dockerRuntime) connect(ctx context.Context, a planner.Action) error {
-	r.mu.Lock()
-	spec := r.specs[a.Name]
-	r.mu.Unlock()
-	var endpoint *network.EndpointSettings
-	if spec != nil {
-		for _, x := range spec.Extra {
-			if x.Name == a.Target {
-				endpoint = x.Endpoint
-			}
-		}
+	endpoint, err := r.endpoint(ctx, a)
+	if err != nil {
+		return err
 	}
 	if err := r.c.api.NetworkConnect(ctx, a.Target, a.Name, endpoint); err != nil {
 		return fmt.Errorf("connecting %s to network %s: %w", a.Name, a.Target, err)
@@ -318,7 +315,47 @@ func (r *dockerRuntime) connect(ctx context.Context, a planner.Action) error {
 	return nil
 }
 
+// endpoint returns the settings (aliases, addresses) a container has on
+// network a.Target: from the spec it was created with in this run, or, for a
+// container created earlier, rebuilt from its service.
+func (r *dockerRuntime) endpoint(ctx context.Context, a planner.Action) (*network.EndpointSettings, error) {
+	r.mu.Lock()
+	spec := r.specs[a.Name]
+	r.mu.Unlock()
+	if spec == nil {
+		svc, number, err := serviceOf(a.Resource)
+		if err != nil {
+			return nil, err
+		}
+		s, ok := r.p.Compose.Services[svc]
+		if !ok {
+			return nil, nil
+		}
+		s = planner.Resolve(s, func(dep string) string { return r.firstContainerID(ctx, dep) })
+		if spec, err = buildContainerSpecForAPI(r.p.Compose, s, number, nil, r.c.APIVersion); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Network != nil {
+		if ep, ok := spec.Network.EndpointsConfig[a.Target]; ok {
+			return ep, nil
+		}
+	}
+	for _, x := range spec.Extra {
+		if x.Name == a.Target {
+			return x.Endpoint, nil
+		}
+	}
+	return nil, nil
+}
+
 func (r *dockerRuntime) stop(ctx context.Context, a planner.Action) error {
+	return ignoreNotFound(r.c.api.ContainerStop(ctx, a.Name, container.StopOptions{Timeout: r.stopSeconds(a)}))
+}
+
+// stopSeconds is how long a stop waits before killing: -t, else the
+// service's stop_grace_period, else the engine's default.
+func (r *dockerRuntime) stopSeconds(a planner.Action) *int {
 	timeout := r.opts.StopTimeout
 	if timeout == nil {
 		if svc, _, err := serviceOf(a.Resource); err == nil {
@@ -328,12 +365,11 @@ func (r *dockerRuntime) stop(ctx context.Context, a planner.Action) error {
 			}
 		}
 	}
-	var secs *int
-	if timeout != nil {
-		n := int(timeout.Seconds())
-		secs = &n
+	if timeout == nil {
+		return nil
 	}
-	return ignoreNotFound(r.c.api.ContainerStop(ctx, a.Name, container.StopOptions{Timeout: secs}))
+	n := int(timeout.Seconds())
+	return &n
 }
 
 // ConditionRunningOrHealthy is what `up --wait` waits for: running, and

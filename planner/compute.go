@@ -38,11 +38,16 @@ func Compute(p *project.Project, obs *Observed, opt Options) (*Plan, error) {
 		awaits:       map[string]int{},
 		replaced:     map[string]bool{},
 		named:        map[string]bool{},
+		recreatedNet: map[string]bool{},
+		pending:      map[string][]int{},
+		restarted:    map[string]bool{},
 	}
 	for _, s := range opt.Services {
 		b.named[s] = true
 	}
-	b.networks()
+	if err := b.networks(); err != nil {
+		return nil, err
+	}
 	if err := b.volumes(); err != nil {
 		return nil, err
 	}
@@ -75,6 +80,14 @@ type builder struct {
 	// because a volume they mount is recreated.
 	replaced map[string]bool
 	named    map[string]bool // opt.Services
+	// recreatedNet holds the engine names of networks this plan recreates.
+	recreatedNet map[string]bool
+	// pending are actions on an existing container (reconnects to a
+	// recreated network) that must finish before it is stopped or removed.
+	pending map[string][]int
+	// restarted: the service's containers are recreated or restarted by
+	// this plan, so its restart: true dependents restart too.
+	restarted map[string]bool
 }
 
 func (b *builder) add(a Action) int {
@@ -93,20 +106,51 @@ func normalize(ids []int) []int {
 	return slices.Compact(ids)
 }
 
-func (b *builder) networks() {
+func (b *builder) networks() error {
 	for _, key := range slices.Sorted(maps.Keys(b.p.Compose.Networks)) {
 		n := b.p.Compose.Networks[key]
 		if n.External {
 			continue
 		}
 		name := networkName(b.p.Compose, key)
-		// TODO: recreate a network whose config hash changed (disconnect
-		// and reconnect its containers), as Compose does.
-		if _, ok := b.obs.Networks[name]; ok {
+		res := "network:" + key
+		have, ok := b.obs.Networks[name]
+		if !ok {
+			b.netAction[key] = b.add(Action{Kind: CreateNetwork, Resource: res, Name: name, Reason: Missing})
 			continue
 		}
-		b.netAction[key] = b.add(Action{Kind: CreateNetwork, Resource: "network:" + key, Name: name, Reason: Missing})
+		want, err := project.NetworkHash(n)
+		if err != nil {
+			return err
+		}
+		// A network without the label was not created by Compose or Berth
+		// with a known configuration: use it as it is.
+		if have.ConfigHash == "" || have.ConfigHash == want {
+			continue
+		}
+		// As Compose does: disconnect its containers, recreate it, and
+		// connect them again; the containers themselves are kept.
+		var disconnects []int
+		var users []Container
+		for _, svc := range slices.Sorted(maps.Keys(b.obs.Containers)) {
+			for _, c := range sortedContainers(b.obs.Containers[svc]) {
+				if !slices.Contains(c.Networks, name) {
+					continue
+				}
+				users = append(users, c)
+				disconnects = append(disconnects, b.add(Action{Kind: DisconnectNetwork, Resource: containerRes(c), Name: c.Name, Target: name, Reason: Replaced}))
+			}
+		}
+		rm := b.add(Action{Kind: RemoveNetwork, Resource: res, Name: name, Reason: ConfigChanged, DependsOn: disconnects})
+		create := b.add(Action{Kind: CreateNetwork, Resource: res, Name: name, Reason: ConfigChanged, DependsOn: []int{rm}})
+		b.netAction[key] = create
+		b.recreatedNet[name] = true
+		for _, c := range users {
+			id := b.add(Action{Kind: ConnectNetwork, Resource: containerRes(c), Name: c.Name, Target: name, Reason: ConfigChanged, DependsOn: []int{create}})
+			b.pending[c.ID] = append(b.pending[c.ID], id)
+		}
 	}
+	return nil
 }
 
 func (b *builder) volumes() error {
@@ -248,9 +292,25 @@ func (b *builder) service(g *project.Graph, name string) error {
 			reason = ImageChanged
 		case refChanged:
 			reason = DependencyRecreated
+		case missingVolume(b.p.Compose, s, c):
+			reason = VolumeNotMounted
 		}
-		// TODO: recreate a running container that lacks an expected network
-		// or named volume (NetworkNotAttached, VolumeNotMounted).
+		if reason == 0 {
+			// a network the container should be on but is not: connect it
+			// in place (Compose recreates the container for this)
+			for _, key := range serviceNetworks(s) {
+				net := networkName(b.p.Compose, key)
+				if slices.Contains(c.Networks, net) || b.recreatedNet[net] {
+					continue
+				}
+				deps := []int{}
+				if id, ok := b.netAction[key]; ok {
+					deps = append(deps, id)
+				}
+				id := b.add(Action{Kind: ConnectNetwork, Resource: res, Name: c.Name, Target: net, Reason: NetworkNotAttached, DependsOn: deps})
+				b.pending[c.ID] = append(b.pending[c.ID], id)
+			}
+		}
 		if reason == 0 {
 			// A stopped container is started again, except a one-shot
 			// (restart "no") that completed successfully with the current
@@ -259,8 +319,12 @@ func (b *builder) service(g *project.Graph, name string) error {
 			// plans nothing.
 			// TODO: paused, restarting and dead containers are left as they
 			// are (unpause? recreate dead ones?).
-			if c.State == "created" || c.State == "exited" && !completedOneShot(s, c) {
-				b.finish(g, name, res, cname, NotRunning, nil)
+			switch {
+			case c.State == "created" || c.State == "exited" && !completedOneShot(s, c):
+				b.finish(g, name, res, cname, NotRunning, b.pending[c.ID])
+				b.restarted[name] = true
+			case c.State == "running" && !b.opt.NoStart && b.dependencyRestarted(g, name):
+				b.restart(g, name, res, cname, b.pending[c.ID])
 			}
 			continue
 		}
@@ -271,15 +335,58 @@ func (b *builder) service(g *project.Graph, name string) error {
 		temp := fmt.Sprintf("%s_%s", c.ID[:min(12, len(c.ID))], cname)
 		create := b.add(Action{Kind: CreateContainer, Resource: res, Name: temp, Reason: reason, Changes: changes, DependsOn: createDeps})
 		connects := b.connects(s, res, temp, create)
-		stop := b.add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: Replaced, DependsOn: append([]int{create}, connects...)})
+		stop := b.add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: Replaced, DependsOn: append(append([]int{create}, connects...), b.pending[c.ID]...)})
 		rm := b.add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: Replaced, DependsOn: []int{stop}})
 		rename := b.add(Action{Kind: RenameContainer, Resource: res, Name: temp, Target: cname, Reason: reason, DependsOn: []int{rm}})
 		b.finish(g, name, res, cname, reason, append([]int{rename}, connects...))
+		b.restarted[name] = true
 		if n == 1 {
 			b.refChanged[name] = true
 		}
 	}
 	return nil
+}
+
+// missingVolume reports whether c lacks a named volume s mounts.
+func missingVolume(p *types.Project, s types.ServiceConfig, c Container) bool {
+	for _, v := range s.Volumes {
+		if v.Type != types.VolumeTypeVolume || v.Source == "" {
+			continue
+		}
+		if !slices.Contains(c.Volumes, volumeName(p, v.Source)) {
+			return true
+		}
+	}
+	return false
+}
+
+// dependencyRestarted reports whether a service that name depends on with
+// restart: true is recreated or restarted by this plan.
+func (b *builder) dependencyRestarted(g *project.Graph, name string) bool {
+	for _, e := range g.Deps(name) {
+		if e.Restart && b.restarted[e.To] {
+			return true
+		}
+	}
+	return false
+}
+
+// restart restarts a running container after its dependencies are ready
+// again (depends_on with restart: true).
+func (b *builder) restart(g *project.Graph, service, res, cname string, after []int) {
+	deps := slices.Clone(after)
+	for _, e := range g.Deps(service) {
+		switch e.Condition {
+		case project.ConditionHealthy, project.ConditionCompleted:
+			deps = append(deps, b.await(e.To, e.Condition))
+		default:
+			deps = append(deps, b.startActions[e.To]...)
+		}
+	}
+	id := b.add(Action{Kind: RestartContainer, Resource: res, Name: cname, Reason: DependencyRestarted, DependsOn: deps})
+	b.startActions[service] = append(b.startActions[service], id)
+	b.readyActions[service] = append(b.readyActions[service], id)
+	b.restarted[service] = true
 }
 
 // replacedNumber reports whether container n of service was retired
@@ -292,9 +399,6 @@ func (b *builder) replacedNumber(service string, n int) bool {
 	}
 	return false
 }
-
-// TODO: restart dependents whose depends_on has restart: true after a
-// dependency is recreated or restarted.
 
 // finish adds the start of a container (unless NoStart) after the actions in
 // after and the readiness of the service's dependencies.

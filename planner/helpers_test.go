@@ -84,6 +84,15 @@ func (f *fake) apply(t testing.TB, plan *Plan) {
 			key := strings.TrimPrefix(a.Resource, "volume:")
 			h, _ := project.VolumeHash(f.p.Compose.Volumes[key])
 			f.obs.Volumes[a.Name] = Volume{Name: a.Name, ConfigHash: h}
+		case RemoveNetwork:
+			for _, cs := range f.obs.Containers {
+				for _, c := range cs {
+					if slices.Contains(c.Networks, a.Name) {
+						t.Fatalf("action %d removes network %s in use by %s", a.ID, a.Name, c.Name)
+					}
+				}
+			}
+			delete(f.obs.Networks, a.Name)
 		case RemoveVolume:
 			for _, cs := range f.obs.Containers {
 				for _, c := range cs {
@@ -158,7 +167,16 @@ func (f *fake) apply(t testing.TB, plan *Plan) {
 			case RenameContainer:
 				c.Name = a.Target
 			case ConnectNetwork:
+				if _, ok := f.obs.Networks[a.Target]; !ok {
+					t.Fatalf("action %d connects %s to missing network %s", a.ID, a.Name, a.Target)
+				}
 				c.Networks = append(c.Networks, a.Target)
+			case DisconnectNetwork:
+				c.Networks = slices.DeleteFunc(c.Networks, func(n string) bool { return n == a.Target })
+			case RestartContainer:
+				if c.State != "running" {
+					t.Fatalf("action %d restarts %s, which is %s", a.ID, a.Name, c.State)
+				}
 			}
 		}
 	}

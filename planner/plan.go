@@ -18,10 +18,16 @@ const (
 	RemoveVolume
 	CreateContainer
 	ConnectNetwork
+	// DisconnectNetwork detaches a container from a network that is about
+	// to be recreated.
+	DisconnectNetwork
 	StartContainer
 	StopContainer
 	RemoveContainer
 	RenameContainer
+	// RestartContainer restarts a running container whose dependency was
+	// recreated or restarted (depends_on with restart: true).
+	RestartContainer
 	// AwaitCondition waits until a dependency's containers meet the
 	// depends_on condition (healthy, or exited 0) before its dependents start.
 	AwaitCondition
@@ -33,7 +39,9 @@ var kindNames = map[Kind]string{
 	CreateVolume:    "create-volume",
 	RemoveVolume:    "remove-volume",
 	CreateContainer: "create",
-	ConnectNetwork:  "connect",
+	ConnectNetwork:    "connect",
+	DisconnectNetwork: "disconnect",
+	RestartContainer:  "restart",
 	StartContainer:  "start",
 	StopContainer:   "stop",
 	RemoveContainer: "remove",
@@ -82,6 +90,9 @@ const (
 	DependencyCondition
 	// Down: `down` removes the project.
 	Down
+	// DependencyRestarted: a dependency with depends_on restart: true was
+	// recreated or restarted.
+	DependencyRestarted
 )
 
 var reasonNames = map[Reason]string{
@@ -98,6 +109,7 @@ var reasonNames = map[Reason]string{
 	Replaced:            "replaced",
 	DependencyCondition: "dependency condition",
 	Down:                "down",
+	DependencyRestarted: "dependency restarted",
 }
 
 func (r Reason) String() string {

@@ -120,7 +120,7 @@ func classify(actions []Action) op {
 			remove = true
 		case RenameContainer:
 			rename = true
-		case StartContainer:
+		case StartContainer, RestartContainer:
 			start = true
 		case AwaitCondition:
 			await = true
@@ -147,7 +147,7 @@ func (g *group) main() Action {
 	for _, kinds := range [][]Kind{
 		{CreateNetwork, CreateVolume, CreateContainer},
 		{RemoveNetwork, RemoveVolume, RemoveContainer},
-		{StartContainer},
+		{StartContainer, RestartContainer},
 	} {
 		for _, a := range g.actions {
 			for _, k := range kinds {

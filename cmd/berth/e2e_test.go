@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
 	"github.com/docker/docker/client"
@@ -381,3 +382,72 @@ services:
 }
 
 func networkInspectOptions() network.InspectOptions { return network.InspectOptions{} }
+
+// TestNetworkChangeAndRestartDependents checks two in-place updates on the
+// engine: a network whose configuration changed is recreated with its
+// containers disconnected and reconnected (not recreated), and a dependent
+// with depends_on restart: true is restarted when its dependency is
+// recreated.
+func TestNetworkChangeAndRestartDependents(t *testing.T) {
+	s := newStack(t)
+	const compose = `
+services:
+  db:
+    image: IMAGE
+    environment: {GEN: "${GEN:-1}"}
+    networks: [back]
+  app:
+    image: IMAGE
+    depends_on:
+      db: {condition: service_started, restart: true}
+    networks: [back]
+networks:
+  back:
+    labels: {tier: "${TIER:-one}"}
+`
+	s.write(compose)
+	s.ok(nil, "up", "-d")
+	before := s.ps()
+
+	out := s.ok([]string{"TIER=two"}, "plan")
+	for _, want := range []string{"~ network " + s.name + "_back (config changed)", "* container " + s.container("app", 1)} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("plan does not say %q:\n%s", want, out)
+		}
+	}
+	s.ok([]string{"TIER=two"}, "up", "-d")
+	after := s.ps()
+	for name, row := range after {
+		if row.ID != before[name].ID {
+			t.Errorf("%s was recreated for a network change", name)
+		}
+		if row.State != "running" {
+			t.Errorf("%s is %s after the network change", name, row.State)
+		}
+	}
+	if code, out := enginetest.Exec(t, s.docker, s.container("app", 1), "/app", "get", "http://db:8080/"); code != 0 {
+		t.Fatalf("app cannot reach db after the network was recreated: %d %s", code, out)
+	}
+	if out := s.ok([]string{"TIER=two"}, "plan"); out != "No changes.\n" {
+		t.Fatalf("not converged after the network change:\n%s", out)
+	}
+
+	app := s.inspect(s.container("app", 1))
+	s.ok([]string{"TIER=two", "GEN=2"}, "up", "-d")
+	restarted := s.inspect(s.container("app", 1))
+	if restarted.ID != app.ID {
+		t.Fatal("app was recreated; it should only restart")
+	}
+	if restarted.State.StartedAt == app.State.StartedAt {
+		t.Fatal("app was not restarted after db was recreated")
+	}
+}
+
+func (s *stack) inspect(name string) container.InspectResponse {
+	s.t.Helper()
+	ins, err := s.docker.ContainerInspect(context.Background(), name)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return ins
+}

@@ -96,6 +96,10 @@ func doneVerb(a planner.Action) string {
 		return "Replaced"
 	case planner.ConnectNetwork:
 		return "Connected to " + a.Target
+	case planner.DisconnectNetwork:
+		return "Disconnected from " + a.Target
+	case planner.RestartContainer:
+		return "Restarted"
 	case planner.AwaitCondition:
 		return conditionWord(a.Target)
 	}

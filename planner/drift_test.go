@@ -1,0 +1,130 @@
+package planner
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/berth-dev/berth/project"
+)
+
+// TestComputeDrift covers engine state that drifted from what the project
+// asks for without the config hash changing, and restarts of dependents.
+func TestComputeDrift(t *testing.T) {
+	images := map[string]string{"shop/web": "sha256:web1", "postgres:16": "sha256:pg1"}
+	const restartYAML = "services:\n  app:\n    image: app\n    depends_on:\n      db: {condition: service_started, restart: true}\n" +
+		"  db:\n    image: db\n    environment: {A: b}\n"
+	tests := []struct {
+		name  string
+		yaml  string
+		drift func(p *project.Project, obs *Observed)
+		want  string
+	}{
+		{
+			name: "network whose config changed is recreated, containers reconnected",
+			yaml: shopYAML,
+			drift: func(p *project.Project, obs *Observed) {
+				obs.Networks["shop_back"] = Network{Name: "shop_back", ConfigHash: "old"}
+			},
+			want: `1 disconnect service:db:1 -> shop_back (replaced)
+2 disconnect service:migrate:1 -> shop_back (replaced)
+3 disconnect service:web:1 -> shop_back (replaced)
+4 remove-network network:back (config changed) after 1,2,3
+5 create-network network:back (config changed) after 4
+6 connect service:db:1 -> shop_back (config changed) after 5
+7 connect service:migrate:1 -> shop_back (config changed) after 5
+8 connect service:web:1 -> shop_back (config changed) after 5
+`,
+		},
+		{
+			name: "network without Berth's label is used as it is",
+			yaml: shopYAML,
+			drift: func(p *project.Project, obs *Observed) {
+				obs.Networks["shop_back"] = Network{Name: "shop_back"}
+			},
+			want: "",
+		},
+		{
+			name: "container missing a network is connected in place",
+			yaml: shopYAML,
+			drift: func(p *project.Project, obs *Observed) {
+				web := &obs.Containers["web"][0]
+				web.Networks = slices.DeleteFunc(web.Networks, func(n string) bool { return n == "shop_front" })
+			},
+			want: "1 connect service:web:1 -> shop_front (network not attached)\n",
+		},
+		{
+			name: "container missing a named volume is recreated",
+			yaml: shopYAML,
+			drift: func(p *project.Project, obs *Observed) {
+				obs.Containers["db"][0].Volumes = nil
+			},
+			want: `1 create service:db:1 (volume not mounted)
+2 stop service:db:1 (replaced) after 1
+3 remove service:db:1 (replaced) after 2
+4 rename service:db:1 -> shop-db-1 (volume not mounted) after 3
+5 start service:db:1 (volume not mounted) after 4
+`,
+		},
+		{
+			name: "restart: true dependent restarts after its dependency is recreated",
+			yaml: restartYAML,
+			drift: func(p *project.Project, obs *Observed) {
+				p.Compose.Services["db"].Environment["A"] = ptr("c")
+			},
+			want: `1 create service:db:1 (config changed)
+2 stop service:db:1 (replaced) after 1
+3 remove service:db:1 (replaced) after 2
+4 rename service:db:1 -> shop-db-1 (config changed) after 3
+5 start service:db:1 (config changed) after 4
+6 restart service:app:1 (dependency restarted) after 5
+`,
+		},
+		{
+			name: "restart: true dependent restarts after its dependency is started again",
+			yaml: restartYAML,
+			drift: func(p *project.Project, obs *Observed) {
+				setState(obs, "db", 1, "exited")
+			},
+			want: `1 start service:db:1 (not running)
+2 restart service:app:1 (dependency restarted) after 1
+`,
+		},
+		{
+			name: "a dependent without restart: true is left running",
+			yaml: "services:\n  app:\n    image: app\n    depends_on: [db]\n  db:\n    image: db\n    environment: {A: b}\n",
+			drift: func(p *project.Project, obs *Observed) {
+				p.Compose.Services["db"].Environment["A"] = ptr("c")
+			},
+			want: `1 create service:db:1 (config changed)
+2 stop service:db:1 (replaced) after 1
+3 remove service:db:1 (replaced) after 2
+4 rename service:db:1 -> shop-db-1 (config changed) after 3
+5 start service:db:1 (config changed) after 4
+`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := load(t, tt.yaml)
+			obs := running(t, p, images)
+			tt.drift(p, obs)
+			plan, err := Compute(p, obs, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := plan.String(); got != tt.want {
+				t.Fatalf("plan:\n%s\nwant:\n%s", got, tt.want)
+			}
+			// applying the plan converges
+			f := newFake(p, obs)
+			f.apply(t, plan)
+			again, err := Compute(p, f.obs, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !again.Empty() {
+				t.Fatalf("not converged after applying the plan:\n%s", again)
+			}
+		})
+	}
+}
