@@ -34,19 +34,19 @@ const (
 )
 
 var kindNames = map[Kind]string{
-	CreateNetwork:   "create-network",
-	RemoveNetwork:   "remove-network",
-	CreateVolume:    "create-volume",
-	RemoveVolume:    "remove-volume",
-	CreateContainer: "create",
+	CreateNetwork:     "create-network",
+	RemoveNetwork:     "remove-network",
+	CreateVolume:      "create-volume",
+	RemoveVolume:      "remove-volume",
+	CreateContainer:   "create",
 	ConnectNetwork:    "connect",
 	DisconnectNetwork: "disconnect",
 	RestartContainer:  "restart",
-	StartContainer:  "start",
-	StopContainer:   "stop",
-	RemoveContainer: "remove",
-	RenameContainer: "rename",
-	AwaitCondition:  "await",
+	StartContainer:    "start",
+	StopContainer:     "stop",
+	RemoveContainer:   "remove",
+	RenameContainer:   "rename",
+	AwaitCondition:    "await",
 }
 
 func (k Kind) String() string {
