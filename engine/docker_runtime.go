@@ -17,6 +17,7 @@ import (
 	"github.com/containerd/platforms"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -32,8 +33,9 @@ type RuntimeOptions struct {
 	// RemoveAnonVolumes removes a container's anonymous volumes with it
 	// (`down -v`).
 	RemoveAnonVolumes bool
-	// Version is written in the com.docker.compose.version label.
-	Version string
+	// RenewAnonVolumes (-V) gives recreated containers fresh anonymous
+	// volumes instead of the old container's.
+	RenewAnonVolumes bool
 }
 
 // dockerRuntime carries out plan actions for one project on a Docker Engine.
@@ -69,7 +71,10 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 	case planner.DisconnectNetwork:
 		return ignoreNotFound(r.c.api.NetworkDisconnect(ctx, a.Target, a.Name, true))
 	case planner.StartContainer:
-		return r.c.api.ContainerStart(ctx, a.Name, container.StartOptions{})
+		if err := r.c.api.ContainerStart(ctx, a.Name, container.StartOptions{}); err != nil {
+			return err
+		}
+		return r.runHooks(ctx, a, "post_start")
 	case planner.RestartContainer:
 		return r.c.api.ContainerRestart(ctx, a.Name, container.StopOptions{Timeout: r.stopSeconds(a)})
 	case planner.StopContainer:
@@ -243,6 +248,11 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 	if err != nil {
 		return err
 	}
+	if old, ok := replacing(a.Name); ok && !r.opts.RenewAnonVolumes {
+		if err := r.inheritAnonVolumes(ctx, spec, old); err != nil {
+			return err
+		}
+	}
 	var platform *ocispec.Platform
 	if spec.Platform != "" {
 		pl, err := platforms.Parse(spec.Platform)
@@ -265,6 +275,62 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 		}
 		if err := r.c.api.CopyToContainer(ctx, created.ID, "/", archive, container.CopyToContainerOptions{}); err != nil {
 			return fmt.Errorf("copying secrets and configs into %s: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+// replacing tells, from the temporary name a recreate creates its new
+// container under ("<old ID prefix>_<name>"), the name of the container
+// being replaced.
+func replacing(name string) (string, bool) {
+	prefix, final, ok := strings.Cut(name, "_")
+	if !ok || len(prefix) != 12 || strings.Trim(prefix, "0123456789abcdef") != "" {
+		return "", false
+	}
+	return final, true
+}
+
+// inheritAnonVolumes gives the new container the anonymous volumes of the
+// container it replaces, mounted where they were, so their data survives a
+// recreate (as with Compose, unless -V).
+func (r *dockerRuntime) inheritAnonVolumes(ctx context.Context, spec *containerSpec, old string) error {
+	ins, err := r.c.api.ContainerInspect(ctx, old)
+	if err != nil {
+		if cerrdefs.IsNotFound(err) {
+			return nil
+		}
+		return fmt.Errorf("inspecting %s to keep its anonymous volumes: %w", old, err)
+	}
+	named := map[string]bool{}
+	for _, v := range r.p.Compose.Volumes {
+		named[v.Name] = true
+	}
+	taken := map[string]bool{}
+	for _, m := range spec.Host.Mounts {
+		if m.Source != "" {
+			taken[m.Target] = true
+		}
+	}
+	for _, b := range spec.Host.Binds {
+		if parts := strings.Split(b, ":"); len(parts) >= 2 {
+			taken[parts[1]] = true
+		}
+	}
+	for _, m := range ins.Mounts {
+		if m.Type != mount.TypeVolume || m.Name == "" || named[m.Name] || taken[m.Destination] {
+			continue
+		}
+		kept := mount.Mount{Type: mount.TypeVolume, Source: m.Name, Target: m.Destination, ReadOnly: !m.RW}
+		replaced := false
+		for i, sm := range spec.Host.Mounts {
+			if sm.Target == m.Destination && sm.Type == mount.TypeVolume && sm.Source == "" {
+				spec.Host.Mounts[i] = kept
+				replaced = true
+			}
+		}
+		if !replaced {
+			spec.Host.Mounts = append(spec.Host.Mounts, kept)
 		}
 	}
 	return nil
@@ -350,6 +416,11 @@ func (r *dockerRuntime) endpoint(ctx context.Context, a planner.Action) (*networ
 }
 
 func (r *dockerRuntime) stop(ctx context.Context, a planner.Action) error {
+	if ins, err := r.c.api.ContainerInspect(ctx, a.Name); err == nil && ins.State != nil && ins.State.Running {
+		if err := r.runHooks(ctx, a, "pre_stop"); err != nil {
+			return err
+		}
+	}
 	return ignoreNotFound(r.c.api.ContainerStop(ctx, a.Name, container.StopOptions{Timeout: r.stopSeconds(a)}))
 }
 

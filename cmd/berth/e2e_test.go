@@ -130,14 +130,23 @@ func (s *stack) get(ctr, path string) string {
 	}
 	for _, p := range row.Publishers {
 		if p.TargetPort == 8080 && p.PublishedPort != 0 {
+			// the container may still be starting its server: poll until
+			// it answers or the deadline passes
 			c := http.Client{Timeout: 5 * time.Second}
-			resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d%s", p.PublishedPort, path))
-			if err != nil {
-				s.t.Fatalf("GET %s on %s: %v", path, ctr, err)
+			url := fmt.Sprintf("http://127.0.0.1:%d%s", p.PublishedPort, path)
+			deadline := time.Now().Add(15 * time.Second)
+			for {
+				resp, err := c.Get(url)
+				if err == nil {
+					defer resp.Body.Close()
+					b, _ := io.ReadAll(resp.Body)
+					return string(b)
+				}
+				if time.Now().After(deadline) {
+					s.t.Fatalf("GET %s on %s: %v", path, ctr, err)
+				}
+				time.Sleep(50 * time.Millisecond)
 			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			return string(b)
 		}
 	}
 	s.t.Fatalf("%s publishes no port for 8080: %+v", ctr, row.Publishers)
@@ -450,4 +459,68 @@ func (s *stack) inspect(name string) container.InspectResponse {
 		s.t.Fatal(err)
 	}
 	return ins
+}
+
+// TestHooks checks post_start and pre_stop hooks run in the container.
+func TestHooks(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  app:
+    image: IMAGE
+    ports: ["127.0.0.1::8080"]
+    volumes: [state:/state]
+    post_start:
+      - command: ["/app", "write", "/state/started", "yes"]
+    pre_stop:
+      - command: ["/app", "write", "/state/stopping", "${STOP_MARK:-bye}"]
+volumes: {state: {}}
+`)
+	s.ok(nil, "up", "-d")
+	if got := s.get(s.container("app", 1), "/file?path=/state/started"); got != "yes" {
+		t.Fatalf("post_start hook did not run: /state/started = %q", got)
+	}
+	s.ok(nil, "down")
+	s.ok(nil, "up", "-d")
+	if got := s.get(s.container("app", 1), "/file?path=/state/stopping"); got != "bye" {
+		t.Fatalf("pre_stop hook did not run on down: /state/stopping = %q", got)
+	}
+	s.write(`
+services:
+  app:
+    image: IMAGE
+    post_start:
+      - command: ["/app", "exit", "4"]
+`)
+	code, _, errOut := s.berth(nil, "up", "-d", "--force-recreate")
+	if code == 0 || !strings.Contains(errOut, `post_start hook 1 (/app exit 4) exited with code 4`) {
+		t.Fatalf("failing post_start hook: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestAnonymousVolumesCarriedOver checks a recreated container keeps its
+// anonymous volumes' data, and -V gives it fresh ones.
+func TestAnonymousVolumesCarriedOver(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  app:
+    image: IMAGE
+    ports: ["127.0.0.1::8080"]
+    environment: {GEN: "${GEN:-1}"}
+    volumes: ["/cache"]
+`)
+	s.ok(nil, "up", "-d")
+	if code, out := enginetest.Exec(t, s.docker, s.container("app", 1), "/app", "write", "/cache/x", "warm"); code != 0 {
+		t.Fatalf("writing to the anonymous volume: %d %s", code, out)
+	}
+	s.ok([]string{"GEN=2"}, "up", "-d")
+	if got := s.get(s.container("app", 1), "/file?path=/cache/x"); got != "warm" {
+		t.Fatalf("after recreate /cache/x = %q, want the old volume's data", got)
+	}
+	s.ok([]string{"GEN=2"}, "up", "-d", "-V")
+	if got := s.get(s.container("app", 1), "/file?path=/cache/x"); strings.Contains(got, "warm") {
+		t.Fatal("-V kept the old anonymous volume")
+	}
+	s.ok(nil, "down", "-v")
 }

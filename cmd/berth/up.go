@@ -88,7 +88,7 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 		fmt.Fprintf(stderr, "berth: warning: %s\n", w)
 	}
 	pr := newProgress(stderr, o.progress)
-	rt := c.Runtime(p, engine.RuntimeOptions{StopTimeout: seconds(o.timeout)})
+	rt := c.Runtime(p, engine.RuntimeOptions{StopTimeout: seconds(o.timeout), RenewAnonVolumes: opt.RenewAnonVolumes})
 	if err := engine.Execute(ctx, plan, rt, o.parallel, pr.event); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("interrupted: actions under way were finished, nothing new was started; run `berth up` again to converge: %w", err)
