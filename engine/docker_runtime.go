@@ -17,6 +17,7 @@ import (
 	"github.com/containerd/platforms"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
@@ -64,6 +65,9 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 		return r.createVolume(ctx, a)
 	case planner.RemoveVolume:
 		return ignoreNotFound(r.c.api.VolumeRemove(ctx, a.Name, false))
+	case planner.RemoveImage:
+		_, err := r.c.api.ImageRemove(ctx, a.Name, image.RemoveOptions{PruneChildren: true})
+		return ignoreNotFound(err)
 	case planner.CreateContainer:
 		return r.createContainer(ctx, a)
 	case planner.ConnectNetwork:

@@ -19,6 +19,10 @@ type DownOptions struct {
 	// Volumes (-v) removes the project's named volumes too. Named volumes
 	// are never removed otherwise.
 	Volumes bool
+	// RemoveImages (--rmi) is "local" to remove the images Berth names
+	// itself (services with build: and no image:), "all" for every
+	// service's image, or "" for none.
+	RemoveImages string
 }
 
 // ComputeDown returns the plan that removes the project from the engine:
@@ -28,6 +32,11 @@ type DownOptions struct {
 func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, error) {
 	if obs == nil {
 		obs = &Observed{}
+	}
+	switch opt.RemoveImages {
+	case "", "local", "all":
+	default:
+		return nil, fmt.Errorf("invalid --rmi %q: use local or all", opt.RemoveImages)
 	}
 	plan := &Plan{}
 	add := func(a Action) int {
@@ -107,6 +116,26 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf(
 			"found orphan containers (%s) for this project: if you removed or renamed their service, run down with --remove-orphans to remove them",
 			strings.Join(orphans, ", ")))
+	}
+	if opt.RemoveImages != "" {
+		seen := map[string]bool{}
+		for _, svc := range p.Graph.Services() {
+			if len(selected) > 0 && !selected[svc] {
+				continue
+			}
+			s := p.Compose.Services[svc]
+			if opt.RemoveImages == "local" && s.Image != "" {
+				continue
+			}
+			ref := project.ImageName(p.Compose, svc)
+			if seen[ref] {
+				continue
+			}
+			seen[ref] = true
+			if _, ok := obs.Images[ref]; ok {
+				add(Action{Kind: RemoveImage, Resource: "image:" + ref, Name: ref, Reason: Down, DependsOn: normalize(removes)})
+			}
+		}
 	}
 	if len(opt.Services) > 0 {
 		return plan, nil

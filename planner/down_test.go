@@ -132,3 +132,41 @@ func TestComputeDownUnknownService(t *testing.T) {
 		t.Fatalf("err = %v, want one naming the service", err)
 	}
 }
+
+func TestComputeDownRemoveImages(t *testing.T) {
+	const yaml = "services:\n  app:\n    image: shop/app\n  built:\n    build: .\n  twin:\n    image: shop/app\n"
+	images := map[string]string{"shop/app": "sha256:a", "shop-built": "sha256:b"}
+	tests := []struct {
+		rmi  string
+		want []string
+	}{
+		{"local", []string{"image:shop-built"}},
+		{"all", []string{"image:shop/app", "image:shop-built"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		t.Run("rmi="+tt.rmi, func(t *testing.T) {
+			p := load(t, yaml)
+			obs := running(t, p, images)
+			plan, err := ComputeDown(p, obs, DownOptions{RemoveImages: tt.rmi})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, a := range plan.Actions {
+				if a.Kind == RemoveImage {
+					got = append(got, a.Resource)
+					if len(a.DependsOn) != 3 {
+						t.Errorf("%s should wait for the 3 container removals, waits for %v", a.Resource, a.DependsOn)
+					}
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Fatalf("images removed %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if _, err := ComputeDown(load(t, yaml), &Observed{}, DownOptions{RemoveImages: "some"}); err == nil {
+		t.Fatal("--rmi some accepted")
+	}
+}

@@ -16,6 +16,8 @@ const (
 	RemoveNetwork
 	CreateVolume
 	RemoveVolume
+	// RemoveImage removes an image (`down --rmi`).
+	RemoveImage
 	CreateContainer
 	ConnectNetwork
 	// DisconnectNetwork detaches a container from a network that is about

@@ -116,7 +116,7 @@ func classify(actions []Action) op {
 		switch a.Kind {
 		case CreateNetwork, CreateVolume, CreateContainer:
 			create = true
-		case RemoveNetwork, RemoveVolume, RemoveContainer, StopContainer:
+		case RemoveNetwork, RemoveVolume, RemoveImage, RemoveContainer, StopContainer:
 			remove = true
 		case RenameContainer:
 			rename = true
@@ -146,7 +146,7 @@ func classify(actions []Action) op {
 func (g *group) main() Action {
 	for _, kinds := range [][]Kind{
 		{CreateNetwork, CreateVolume, CreateContainer},
-		{RemoveNetwork, RemoveVolume, RemoveContainer},
+		{RemoveNetwork, RemoveVolume, RemoveImage, RemoveContainer},
 		{StartContainer, RestartContainer},
 	} {
 		for _, a := range g.actions {

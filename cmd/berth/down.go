@@ -42,8 +42,8 @@ func newDownCommand(g *globalOptions) *cobra.Command {
 }
 
 func runDown(ctx context.Context, stdout, stderr io.Writer, o *downOptions, services []string) error {
-	if o.rmi != "" {
-		return usageError("--rmi is not available yet: remove images with `docker image rm`")
+	if o.rmi != "" && o.rmi != "local" && o.rmi != "all" {
+		return usageError("invalid --rmi %q: use local or all", o.rmi)
 	}
 	p, err := o.loadForChange(ctx, services)
 	if err != nil {
@@ -58,7 +58,7 @@ func runDown(ctx context.Context, stdout, stderr io.Writer, o *downOptions, serv
 	if err != nil {
 		return err
 	}
-	opt := planner.DownOptions{Services: services, RemoveOrphans: o.removeOrphans, Volumes: o.volumes}
+	opt := planner.DownOptions{Services: services, RemoveOrphans: o.removeOrphans, Volumes: o.volumes, RemoveImages: o.rmi}
 	if o.dryRun {
 		plan, err := planner.ComputeDown(p, obs, opt)
 		if err != nil {

@@ -63,6 +63,8 @@ func noun(a planner.Action) string {
 		return "Network"
 	case planner.CreateVolume, planner.RemoveVolume:
 		return "Volume"
+	case planner.RemoveImage:
+		return "Image"
 	case planner.AwaitCondition:
 		return "Service"
 	default:
@@ -86,7 +88,7 @@ func doneVerb(a planner.Action) string {
 	switch a.Kind {
 	case planner.CreateNetwork, planner.CreateVolume, planner.CreateContainer:
 		return "Created"
-	case planner.RemoveNetwork, planner.RemoveVolume, planner.RemoveContainer:
+	case planner.RemoveNetwork, planner.RemoveVolume, planner.RemoveContainer, planner.RemoveImage:
 		return "Removed"
 	case planner.StartContainer:
 		return "Started"
