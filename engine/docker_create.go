@@ -318,7 +318,51 @@ func (b *specBuilder) build(labels map[string]string) (*containerSpec, error) {
 	if spec.Files, err = b.files(); err != nil {
 		return nil, err
 	}
+	if s.ReadOnly && len(spec.Files) > 0 {
+		if err := b.bindReadOnlyFiles(spec); err != nil {
+			return nil, err
+		}
+	}
 	return spec, nil
+}
+
+// bindReadOnlyFiles handles the secrets and configs of a read_only service:
+// the engine refuses to copy anything into a read-only root filesystem, so
+// a file-backed one is bind-mounted read-only instead, as Compose does, and
+// one from an environment variable or inline content, which has no host
+// file, is an error here rather than after the container is created.
+// files has already checked the definitions.
+func (b *specBuilder) bindReadOnlyFiles(spec *containerSpec) error {
+	type ref struct {
+		what, file string
+		explicit   bool // a mode, uid or gid, which a bind cannot apply
+	}
+	var refs []ref
+	for _, r := range b.s.Secrets {
+		refs = append(refs, ref{fmt.Sprintf("secret %q", r.Source), b.p.Secrets[r.Source].File, r.Mode != nil || r.UID != "" || r.GID != ""})
+	}
+	for _, r := range b.s.Configs {
+		refs = append(refs, ref{fmt.Sprintf("config %q", r.Source), b.p.Configs[r.Source].File, r.Mode != nil || r.UID != "" || r.GID != ""})
+	}
+	if len(refs) != len(spec.Files) {
+		return fmt.Errorf("internal error: %d secrets and configs but %d files", len(refs), len(spec.Files))
+	}
+	for i, f := range spec.Files {
+		r := refs[i]
+		switch {
+		case r.file == "":
+			return fmt.Errorf("%s: read_only: the engine cannot copy a file into a read-only root filesystem, and only a secret or config with `file:` can be bind-mounted instead", r.what)
+		case r.explicit:
+			return fmt.Errorf("%s: read_only: its mode, uid and gid cannot be applied, since the file is bind-mounted from the host (the engine cannot copy into a read-only root filesystem)", r.what)
+		}
+		src := r.file
+		if !filepath.IsAbs(src) {
+			src = filepath.Join(b.p.WorkingDir, src)
+		}
+		spec.Host.Mounts = append(spec.Host.Mounts, mount.Mount{Type: mount.TypeBind, Source: src, Target: f.Target, ReadOnly: true})
+	}
+	spec.Files = nil
+	return nil
 }
 
 // specEnv is the environment as sorted KEY=VALUE entries. A variable with no

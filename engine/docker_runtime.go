@@ -278,6 +278,9 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 			return err
 		}
 		if err := r.c.api.CopyToContainer(ctx, created.ID, "/", archive, container.CopyToContainerOptions{}); err != nil {
+			// a container without its secrets must not be started by the
+			// next `up`: take it away again
+			_ = r.c.api.ContainerRemove(ctx, created.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
 			return fmt.Errorf("copying secrets and configs into %s: %w", a.Name, err)
 		}
 	}
