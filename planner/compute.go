@@ -312,15 +312,18 @@ func (b *builder) service(g *project.Graph, name string) error {
 			}
 		}
 		if reason == 0 {
-			// A stopped container is started again, except a one-shot
-			// (restart "no") that completed successfully with the current
-			// configuration: its job is done. Compose re-runs those on
-			// every `up`; Berth treats them as converged, so a second `up`
-			// plans nothing.
+			// A stopped container is started again, except a one-shot job
+			// that completed successfully with the current configuration:
+			// a service others wait on with service_completed_successfully,
+			// not restarted by the engine, that exited 0. Compose re-runs
+			// those on every `up`; Berth treats them as converged, so a
+			// second `up` plans nothing. (A server stopped with Ctrl-C
+			// also exits 0, which is why the dependents' condition, not the
+			// exit code alone, marks a job.)
 			// TODO: paused, restarting and dead containers are left as they
 			// are (unpause? recreate dead ones?).
 			switch {
-			case c.State == "created" || c.State == "exited" && !completedOneShot(s, c):
+			case c.State == "created" || c.State == "exited" && !(awaitedCompletion(b.p.Graph, name) && completedOneShot(s, c)):
 				b.finish(g, name, res, cname, NotRunning, b.pending[c.ID])
 				b.restarted[name] = true
 			case c.State == "running" && !b.opt.NoStart && b.dependencyRestarted(g, name):
@@ -646,6 +649,17 @@ func flatten(prefix string, v any, out map[string]string) {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 	out[prefix] = strings.TrimSpace(buf.String())
+}
+
+// awaitedCompletion reports whether some service waits for service to
+// complete successfully: the mark of a one-shot job.
+func awaitedCompletion(g *project.Graph, service string) bool {
+	for _, e := range g.Dependents(service) {
+		if e.Condition == project.ConditionCompleted {
+			return true
+		}
+	}
+	return false
 }
 
 // completedOneShot reports whether c is a container of a service that is

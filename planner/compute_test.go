@@ -130,6 +130,17 @@ func TestCompute(t *testing.T) {
 `,
 		},
 		{
+			// a server stopped with Ctrl-C exits 0 too: only a service
+			// others wait on to complete counts as a finished job
+			name: "server that exited 0 is started again",
+			yaml: "services:\n  app:\n    image: app\n",
+			observed: func(t *testing.T, p *project.Project, obs *Observed) *Observed {
+				setExited(obs, "app", 1, 0)
+				return obs
+			},
+			want: "1 start service:app:1 (not running)\n",
+		},
+		{
 			name: "exited service with a restart policy is started",
 			yaml: "services:\n  app:\n    image: app\n    restart: always\n",
 			observed: func(t *testing.T, p *project.Project, obs *Observed) *Observed {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -523,4 +524,143 @@ services:
 		t.Fatal("-V kept the old anonymous volume")
 	}
 	s.ok(nil, "down", "-v")
+}
+
+// TestInterruptedUpConverges sends Ctrl-C to `up -d` while it waits for a
+// dependency: it stops at once with a non-zero exit, leaves only labelled
+// containers, and the next `up` converges.
+func TestInterruptedUpConverges(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  db:
+    image: IMAGE
+    healthcheck:
+      test: ["CMD", "/app", "exit", "${HC:-1}"]
+      interval: 1s
+      retries: 1000
+  web:
+    image: IMAGE
+    depends_on:
+      db: {condition: service_healthy}
+`)
+	cmd := exec.Command(berthBin, "-p", s.name, "up", "-d")
+	cmd.Dir = s.dir
+	cmd.Env = s.environ
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// read stderr line by line in one goroutine; the test sees the lines
+	// through a channel, so nothing is shared
+	lines := make(chan string, 1000)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var log strings.Builder
+	deadline := time.After(60 * time.Second)
+wait:
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("up ended before waiting for db:\n%s", log.String())
+			}
+			log.WriteString(line + "\n")
+			if strings.Contains(line, "Waiting for db") {
+				break wait
+			}
+		case <-deadline:
+			_ = cmd.Process.Kill()
+			t.Fatalf("up never started waiting for db:\n%s", log.String())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	// read to the end of stderr (the process closes it when it exits), then
+	// collect the exit status: Wait must come after the last read
+	drained := make(chan struct{})
+	go func() {
+		for line := range lines {
+			log.WriteString(line + "\n")
+		}
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-drained
+		t.Fatalf("up did not stop after Ctrl-C:\n%s", log.String())
+	}
+	err = cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("interrupted up: %v, want exit 130\n%s", err, log.String())
+	}
+	if !strings.Contains(log.String(), "interrupted") {
+		t.Fatalf("interrupted up does not say so:\n%s", log.String())
+	}
+	ps := s.ps()
+	if ps[s.container("web", 1)].State == "running" {
+		t.Fatal("web started although its dependency never became healthy")
+	}
+	s.ok([]string{"HC=0"}, "up", "-d")
+	for _, svc := range []string{"db", "web"} {
+		if s.ps()[s.container(svc, 1)].State != "running" {
+			t.Fatalf("%s not running after the next up", svc)
+		}
+	}
+	if out := s.ok([]string{"HC=0"}, "plan"); out != "No changes.\n" {
+		t.Fatalf("not converged:\n%s", out)
+	}
+}
+
+// TestConcurrentUpsTakeTurns runs two `up -d` on one project at once: both
+// succeed and no container is created twice.
+func TestConcurrentUpsTakeTurns(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  a: {image: IMAGE}
+  b: {image: IMAGE}
+  c: {image: IMAGE, scale: 2}
+`)
+	type result struct {
+		code   int
+		stderr string
+	}
+	results := make(chan result, 2)
+	for range 2 {
+		go func() {
+			cmd := exec.Command(berthBin, "-p", s.name, "up", "-d")
+			cmd.Dir = s.dir
+			cmd.Env = s.environ
+			var errOut bytes.Buffer
+			cmd.Stderr = &errOut
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			results <- result{code, errOut.String()}
+		}()
+	}
+	for range 2 {
+		r := <-results
+		if r.code != 0 {
+			t.Fatalf("one of two concurrent ups failed (exit %d):\n%s", r.code, r.stderr)
+		}
+	}
+	ps := s.ps()
+	if len(ps) != 4 {
+		t.Fatalf("%d containers after two concurrent ups, want 4: %v", len(ps), ps)
+	}
 }

@@ -26,7 +26,13 @@ import (
 	"time"
 )
 
+// stop receives SIGTERM and SIGINT. The handler is installed first thing:
+// as PID 1 the program would otherwise ignore a signal sent right after
+// the container starts.
+var stop = make(chan os.Signal, 1)
+
 func main() {
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	args := os.Args[1:]
 	if len(args) == 0 {
 		args = []string{"serve"}
@@ -130,7 +136,5 @@ func serve(addr string) {
 }
 
 func wait() {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)
-	<-ch
+	<-stop
 }
