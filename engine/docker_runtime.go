@@ -60,7 +60,7 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 	case planner.CreateNetwork:
 		return r.createNetwork(ctx, a)
 	case planner.RemoveNetwork:
-		return ignoreNotFound(r.c.api.NetworkRemove(ctx, a.Name))
+		return r.removeNetwork(ctx, a.Name)
 	case planner.CreateVolume:
 		return r.createVolume(ctx, a)
 	case planner.RemoveVolume:
@@ -92,6 +92,24 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 		return r.c.await(ctx, r.p.Name(), svc, a.Target)
 	default:
 		return fmt.Errorf("berth cannot carry out %s actions", a.Kind)
+	}
+}
+
+// removeNetwork removes a network. The engine sometimes still counts an
+// endpoint of a container removed a moment ago ("has active endpoints"):
+// that error is retried for a few seconds before it is reported.
+func (r *dockerRuntime) removeNetwork(ctx context.Context, name string) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for delay := 50 * time.Millisecond; ; delay *= 2 {
+		err := ignoreNotFound(r.c.api.NetworkRemove(ctx, name))
+		if err == nil || !strings.Contains(err.Error(), "active endpoints") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
 	}
 }
 
