@@ -84,7 +84,10 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 	case planner.StopContainer:
 		return r.stop(ctx, a)
 	case planner.RemoveContainer:
-		return ignoreNotFound(r.c.api.ContainerRemove(ctx, a.Name, container.RemoveOptions{RemoveVolumes: r.opts.RemoveAnonVolumes}))
+		// the old container of a recreate takes its anonymous volumes with
+		// it, except those the new container inherited, which the engine
+		// keeps because they are in use
+		return r.removeContainer(ctx, a.Name, r.opts.RemoveAnonVolumes || a.Reason == planner.Replaced)
 	case planner.RenameContainer:
 		return r.c.api.ContainerRename(ctx, a.Name, a.Target)
 	case planner.AwaitCondition:
@@ -93,6 +96,42 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 	default:
 		return fmt.Errorf("berth cannot carry out %s actions", a.Kind)
 	}
+}
+
+// removeContainer removes a container and, with anon, its anonymous
+// volumes: those the engine created with it, and those it inherited from the
+// container it replaced (mounted by name, so the engine would keep them).
+// A volume still in use by another container is kept.
+func (r *dockerRuntime) removeContainer(ctx context.Context, name string, anon bool) error {
+	var inherited []string
+	if anon {
+		if ins, err := r.c.api.ContainerInspect(ctx, name); err == nil {
+			named := map[string]bool{}
+			for _, v := range r.p.Compose.Volumes {
+				named[v.Name] = true
+			}
+			for _, m := range ins.Mounts {
+				if m.Type == mount.TypeVolume && !named[m.Name] && anonymousVolumeName(m.Name) {
+					inherited = append(inherited, m.Name)
+				}
+			}
+		}
+	}
+	if err := ignoreNotFound(r.c.api.ContainerRemove(ctx, name, container.RemoveOptions{RemoveVolumes: anon})); err != nil {
+		return err
+	}
+	for _, v := range inherited {
+		if err := r.c.api.VolumeRemove(ctx, v, false); err != nil && !cerrdefs.IsNotFound(err) && !cerrdefs.IsConflict(err) {
+			return fmt.Errorf("removing anonymous volume %s of %s: %w", v[:12], name, err)
+		}
+	}
+	return nil
+}
+
+// anonymousVolumeName reports whether name looks like the engine's name for
+// an anonymous volume: 64 hexadecimal digits.
+func anonymousVolumeName(name string) bool {
+	return len(name) == 64 && strings.Trim(name, "0123456789abcdef") == ""
 }
 
 // removeNetwork removes a network. The engine sometimes still counts an
