@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
 	"github.com/docker/docker/client"
@@ -662,5 +663,134 @@ services:
 	ps := s.ps()
 	if len(ps) != 4 {
 		t.Fatalf("%d containers after two concurrent ups, want 4: %v", len(ps), ps)
+	}
+}
+
+// TestDryRunAndPlanJSON checks `up --dry-run` and `plan` change nothing on
+// the engine, not even a network, and that the JSON plan parses.
+func TestDryRunAndPlanJSON(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  app:
+    image: IMAGE
+    networks: [front]
+    volumes: [data:/data]
+networks: {front: {}}
+volumes: {data: {}}
+`)
+	out := s.ok(nil, "up", "--dry-run")
+	if !strings.Contains(out, "+ network "+s.name+"_front (missing)") || !strings.Contains(out, "Plan: 3 to create, 0 to recreate, 0 to remove.") {
+		t.Fatalf("up --dry-run printed:\n%s", out)
+	}
+	var doc struct {
+		Project string `json:"project"`
+		Actions []struct {
+			Kind     string `json:"kind"`
+			Resource string `json:"resource"`
+			Reason   string `json:"reason"`
+		} `json:"actions"`
+		Summary struct {
+			Create int `json:"create"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(s.ok(nil, "plan", "--format", "json")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Project != s.name || doc.Summary.Create != 3 || len(doc.Actions) != 4 {
+		t.Fatalf("plan --format json: %+v", doc)
+	}
+	ctx := context.Background()
+	if _, err := s.docker.NetworkInspect(ctx, s.name+"_front", network.InspectOptions{}); err == nil {
+		t.Fatal("a dry run created the network")
+	}
+	if _, err := s.docker.VolumeInspect(ctx, s.name+"_data"); err == nil {
+		t.Fatal("a dry run created the volume")
+	}
+	if len(s.ps()) != 0 {
+		t.Fatal("a dry run created a container")
+	}
+	s.ok(nil, "--dry-run", "down", "-v") // global flag position works too
+}
+
+// TestSecretsAndConfigs checks secrets and configs reach the container with
+// their contents and modes, from a file, the environment and inline content.
+func TestSecretsAndConfigs(t *testing.T) {
+	s := newStack(t)
+	if err := os.WriteFile(filepath.Join(s.dir, "key.txt"), []byte("from-file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.write(`
+services:
+  app:
+    image: IMAGE
+    ports: ["127.0.0.1::8080"]
+    secrets:
+      - source: key
+        mode: 0400
+      - source: token
+        target: /run/secrets/api_token
+    configs:
+      - source: settings
+        target: /etc/app/settings.json
+        mode: 0640
+secrets:
+  key: {file: ./key.txt}
+  token: {environment: API_TOKEN}
+configs:
+  settings:
+    content: '{"level": "debug"}'
+`)
+	s.ok([]string{"API_TOKEN=from-env"}, "up", "-d")
+	app := s.container("app", 1)
+	for _, c := range []struct{ path, content, mode string }{
+		{"/run/secrets/key", "from-file", "400"},
+		{"/run/secrets/api_token", "from-env", "444"},
+		{"/etc/app/settings.json", `{"level": "debug"}`, "640"},
+	} {
+		if got := s.get(app, "/file?path="+c.path); got != c.content {
+			t.Errorf("%s = %q, want %q", c.path, got, c.content)
+		}
+		if got := s.get(app, "/stat?path="+c.path); got != c.mode {
+			t.Errorf("%s mode = %s, want %s", c.path, got, c.mode)
+		}
+	}
+}
+
+// TestMissingImage checks a service whose image is not on the engine fails
+// `up` with a message that says what to do, and that down --rmi local
+// removes the image Berth names for a build-only service.
+func TestMissingImage(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  built:
+    build: ./built
+  app:
+    image: berth-test/absent:never
+`)
+	code, _, errOut := s.berth(nil, "up", "-d", "app")
+	if code == 0 || !strings.Contains(errOut, "berth-test/absent:never is not on this engine") || !strings.Contains(errOut, "docker load") {
+		t.Fatalf("up with an absent image: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = s.berth(nil, "up", "-d", "built")
+	if code == 0 || !strings.Contains(errOut, "is not built yet") || !strings.Contains(errOut, "--build") {
+		t.Fatalf("up with an unbuilt image: exit %d\n%s", code, errOut)
+	}
+
+	// tag the test image as the built one, then down --rmi local removes it
+	ctx := context.Background()
+	builtTag := s.name + "-built"
+	if err := s.docker.ImageTag(ctx, s.image, builtTag); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.docker.ImageRemove(ctx, builtTag, image.RemoveOptions{}) })
+	s.ok(nil, "up", "-d", "built")
+	s.ok(nil, "down", "--rmi", "local")
+	if _, err := s.docker.ImageInspect(ctx, builtTag); err == nil {
+		t.Fatal("down --rmi local kept the built image")
+	}
+	if _, err := s.docker.ImageInspect(ctx, s.image); err != nil {
+		t.Fatalf("down --rmi local removed the test image itself: %v", err)
 	}
 }
