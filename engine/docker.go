@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/docker/docker/client"
 )
@@ -15,10 +16,16 @@ type Client struct {
 }
 
 // Connect opens a client configured from the environment (DOCKER_HOST,
-// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION), negotiates the
-// API version with the daemon and checks that it answers.
+// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION) or, without
+// DOCKER_HOST, from the docker context in effect (DOCKER_CONTEXT or the
+// CLI's current context), negotiates the API version with the daemon and
+// checks that it answers.
 func Connect(ctx context.Context) (*Client, error) {
-	api, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	opts, err := clientOptions(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	api, err := client.NewClientWithOpts(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("configuring the Docker client: %w", err)
 	}
