@@ -279,11 +279,11 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 		}
 		return fmt.Errorf("service %q: inspecting image %s: %w", svc, ref, err)
 	}
-	hash, err := project.ConfigHash(s)
+	hash, err := planner.ServiceHash(s)
 	if err != nil {
 		return err
 	}
-	canonical, err := project.CanonicalJSON(s)
+	canonical, err := planner.ServiceSpec(s)
 	if err != nil {
 		return err
 	}

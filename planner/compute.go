@@ -235,7 +235,7 @@ func (b *builder) service(g *project.Graph, name string) error {
 		return fmt.Errorf("service %q has container_name %q and %d replicas: a container name is unique, so scale it to 1 or remove container_name", name, s.ContainerName, replicas)
 	}
 	resolved := Resolve(s, b.lowestID)
-	wantHash, err := project.ConfigHash(resolved)
+	wantHash, err := ServiceHash(resolved)
 	if err != nil {
 		return err
 	}
@@ -518,6 +518,39 @@ func Resolve(s types.ServiceConfig, id func(service string) string) types.Servic
 	return s
 }
 
+// ServiceHash is the config hash of a resolved service (see Resolve) as
+// Compose computes it: Compose hashes volumes_from entries as bare container
+// IDs, without "container:" and the access mode, so Berth does too (while it
+// still creates the container with the mode).
+func ServiceHash(resolved types.ServiceConfig) (string, error) {
+	return project.ConfigHash(hashForm(resolved))
+}
+
+// ServiceSpec is the canonical JSON of a resolved service that Berth stores
+// on its container to name changed fields later; it is what ServiceHash
+// hashes.
+func ServiceSpec(resolved types.ServiceConfig) ([]byte, error) {
+	return project.CanonicalJSON(hashForm(resolved))
+}
+
+func hashForm(s types.ServiceConfig) types.ServiceConfig {
+	if len(s.VolumesFrom) == 0 {
+		return s
+	}
+	vf := make([]string, len(s.VolumesFrom))
+	for i, v := range s.VolumesFrom {
+		rest, ok := strings.CutPrefix(v, types.ContainerPrefix)
+		if !ok {
+			vf[i] = v
+			continue
+		}
+		id, _, _ := strings.Cut(rest, ":")
+		vf[i] = id
+	}
+	s.VolumesFrom = vf
+	return s
+}
+
 // serviceRefs lists the services whose containers s shares a namespace or
 // volumes with.
 func serviceRefs(s types.ServiceConfig) []string {
@@ -594,7 +627,7 @@ func diffSpec(spec string, s types.ServiceConfig) ([]Change, error) {
 	if spec == "" {
 		return nil, nil
 	}
-	data, err := project.CanonicalJSON(s)
+	data, err := project.CanonicalJSON(hashForm(s))
 	if err != nil {
 		return nil, err
 	}

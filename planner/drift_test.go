@@ -128,3 +128,26 @@ func TestComputeDrift(t *testing.T) {
 		})
 	}
 }
+
+// TestServiceHashVolumesFrom pins how volumes_from enters the hash: as the
+// bare container ID, as Compose hashes it, whatever the access mode.
+func TestServiceHashVolumesFrom(t *testing.T) {
+	p := load(t, "services:\n  app:\n    image: app\n    volumes_from: [\"db:ro\"]\n  db:\n    image: db\n")
+	resolved := Resolve(p.Compose.Services["app"], func(string) string { return "abc123" })
+	if got := resolved.VolumesFrom; len(got) != 1 || got[0] != "container:abc123:ro" {
+		t.Fatalf("resolved volumes_from %v: the container must still be created read-only", got)
+	}
+	bare := p.Compose.Services["app"]
+	bare.VolumesFrom = []string{"abc123"}
+	want, err := project.ConfigHash(bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ServiceHash(resolved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("ServiceHash %s, want Compose's %s", got, want)
+	}
+}

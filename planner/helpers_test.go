@@ -122,11 +122,11 @@ func (f *fake) apply(t testing.TB, plan *Plan) {
 					t.Fatalf("action %d: %s refers to %s, which has no container", a.ID, svcName, ref)
 				}
 			}
-			h, err := project.ConfigHash(r)
+			h, err := ServiceHash(r)
 			if err != nil {
 				t.Fatal(err)
 			}
-			spec, _ := project.CanonicalJSON(r)
+			spec, _ := ServiceSpec(r)
 			f.nextID++
 			c := Container{
 				ID: fmt.Sprintf("%016x", f.nextID), Name: a.Name, Service: svcName, Number: n,
