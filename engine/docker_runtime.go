@@ -273,7 +273,7 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
 			if s.Build != nil {
-				return fmt.Errorf("service %q: image %s is not built yet: build it first (`berth up --build` arrives with image builds; until then `docker build -t %s %s`)", svc, ref, ref, s.Build.Context)
+				return fmt.Errorf("service %q: image %s is not built yet: run `berth build %s` or `berth up --build`", svc, ref, svc)
 			}
 			return fmt.Errorf("service %q: image %s is not on this engine and Berth cannot pull it here: load it with `docker load` or build it", svc, ref)
 		}

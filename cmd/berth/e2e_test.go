@@ -757,9 +757,11 @@ configs:
 	}
 }
 
-// TestMissingImage checks a service whose image is not on the engine fails
-// `up` with a message that says what to do, and that down --rmi local
-// removes the image Berth names for a build-only service.
+// TestMissingImage checks a service whose image is not on the engine and
+// cannot be pulled fails `up` with a message that says what to do, that
+// --no-build refuses to build a missing image, and that down --rmi local
+// removes the image Berth names for a build-only service. The registry is
+// 127.0.0.1:1, so the engine's pull attempt stays on loopback.
 func TestMissingImage(t *testing.T) {
 	s := newStack(t)
 	s.write(`
@@ -767,15 +769,18 @@ services:
   built:
     build: ./built
   app:
-    image: berth-test/absent:never
+    image: 127.0.0.1:1/berth-test/absent:never
 `)
 	code, _, errOut := s.berth(nil, "up", "-d", "app")
-	if code == 0 || !strings.Contains(errOut, "berth-test/absent:never is not on this engine") || !strings.Contains(errOut, "docker load") {
+	if code == 0 || !strings.Contains(errOut, `service "app": could not pull image 127.0.0.1:1/berth-test/absent:never`) || !strings.Contains(errOut, "docker load") {
 		t.Fatalf("up with an absent image: exit %d\n%s", code, errOut)
 	}
-	code, _, errOut = s.berth(nil, "up", "-d", "built")
-	if code == 0 || !strings.Contains(errOut, "is not built yet") || !strings.Contains(errOut, "--build") {
-		t.Fatalf("up with an unbuilt image: exit %d\n%s", code, errOut)
+	code, _, errOut = s.berth(nil, "up", "-d", "--no-build", "built")
+	if code == 0 || !strings.Contains(errOut, "--no-build forbids building it") {
+		t.Fatalf("up --no-build with an unbuilt image: exit %d\n%s", code, errOut)
+	}
+	if len(s.ps()) != 0 {
+		t.Fatal("a failed up started containers")
 	}
 
 	// tag the test image as the built one, then down --rmi local removes it
@@ -792,5 +797,81 @@ services:
 	}
 	if _, err := s.docker.ImageInspect(ctx, s.image); err != nil {
 		t.Fatalf("down --rmi local removed the test image itself: %v", err)
+	}
+}
+
+// TestBuild checks images are built through the Engine API: a missing one
+// by `up`, a rebuild recreates only that service with the reason "image
+// changed", and a broken Dockerfile fails `up` with the builder's message
+// and the service name before anything starts.
+func TestBuild(t *testing.T) {
+	s := newStack(t)
+	dockerfile := "ARG GEN=1\nFROM " + s.image + "\nARG GEN\nLABEL berth.test.gen=$GEN\n"
+	if err := os.MkdirAll(filepath.Join(s.dir, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "app", "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.write(`
+services:
+  app:
+    build:
+      context: ./app
+      args: {GEN: "${GEN:-1}"}
+  side:
+    image: IMAGE
+`)
+	builtTag := s.name + "-app"
+	t.Cleanup(func() {
+		_, _ = s.docker.ImageRemove(context.Background(), builtTag, image.RemoveOptions{Force: true, PruneChildren: true})
+	})
+	_, _, errOut := s.berth(nil, "up", "-d")
+	if !strings.Contains(errOut, "built "+builtTag+" (missing") {
+		t.Fatalf("up did not build the missing image:\n%s", errOut)
+	}
+	if out := s.ok(nil, "plan"); out != "No changes.\n" {
+		t.Fatalf("plan after up:\n%s", out)
+	}
+	before := s.ps()
+
+	s.ok([]string{"GEN=2"}, "build", "app")
+	out := s.ok(nil, "plan")
+	if !strings.Contains(out, "~ container "+s.container("app", 1)+" (image changed)") || strings.Contains(out, "side") {
+		t.Fatalf("plan after a rebuild:\n%s", out)
+	}
+	s.ok(nil, "up", "-d")
+	after := s.ps()
+	if after[s.container("app", 1)].ID == before[s.container("app", 1)].ID {
+		t.Fatal("app was not recreated after its image was rebuilt")
+	}
+	if after[s.container("side", 1)].ID != before[s.container("side", 1)].ID {
+		t.Fatal("side was recreated by another service's rebuild")
+	}
+	ins, err := s.docker.ImageInspect(context.Background(), builtTag)
+	if err != nil || ins.Config.Labels["berth.test.gen"] != "2" {
+		t.Fatalf("rebuilt image: %v %v", err, ins.Config)
+	}
+
+	if err := os.MkdirAll(filepath.Join(s.dir, "broken"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "broken", "Dockerfile"), []byte("FROM scratch\nCOPY missing-file /\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.write(`
+services:
+  broken:
+    build: ./broken
+  needs:
+    image: IMAGE
+    depends_on: [broken]
+`)
+	code, _, errOut := s.berth(nil, "up", "-d", "--remove-orphans")
+	if code == 0 || !strings.Contains(errOut, `service "broken": build failed`) || !strings.Contains(errOut, "missing-file") {
+		t.Fatalf("up with a broken Dockerfile: exit %d\n%s", code, errOut)
+	}
+	if _, ok := s.ps()[s.container("needs", 1)]; ok {
+		t.Fatal("a service depending on the failed build was created")
 	}
 }

@@ -55,14 +55,25 @@ func runPlan(ctx context.Context, stdout io.Writer, o *planOptions, services []s
 		return err
 	}
 	defer c.Close()
+	touched, err := p.Graph.Subset(services, !opt.NoDeps)
+	if err != nil {
+		return err
+	}
+	steps, err := imageSteps(ctx, c, p, planner.ImageOptions{Services: touched.Services()})
+	if err != nil {
+		return err
+	}
 	plan, err := computePlan(ctx, c, p, opt)
 	if err != nil {
 		return err
 	}
+	if o.format == "text" {
+		printImageSteps(stdout, steps)
+	}
 	if err := renderPlan(stdout, p, plan, o.format); err != nil {
 		return err
 	}
-	if o.detailedExitCode && !plan.Empty() {
+	if o.detailedExitCode && (!plan.Empty() || len(steps) > 0) {
 		return &exitError{code: 2}
 	}
 	return nil

@@ -173,6 +173,8 @@ func newRootCommand(s Streams) *cobra.Command {
 		newUpCommand(g),
 		newDownCommand(g),
 		newPsCommand(g),
+		newBuildCommand(g),
+		newPullCommand(g),
 		newVersionCommand(),
 	)
 	return root

@@ -24,6 +24,7 @@ import (
 type upOptions struct {
 	*globalOptions
 	planFlags
+	images      imageFlags
 	detach      bool
 	wait        bool
 	waitTimeout int
@@ -50,6 +51,9 @@ func newUpCommand(g *globalOptions) *cobra.Command {
 	f.BoolVar(&o.wait, "wait", false, "Wait for services to be running or healthy (implies detached mode)")
 	f.IntVar(&o.waitTimeout, "wait-timeout", 0, "Maximum seconds to wait with --wait (0: no limit)")
 	f.IntVarP(&o.timeout, "timeout", "t", -1, "Seconds to wait for containers to stop when replacing them")
+	f.BoolVar(&o.images.build, "build", false, "Build images before starting containers")
+	f.BoolVar(&o.images.noBuild, "no-build", false, "Don't build an image, even if it's missing")
+	f.StringVar(&o.images.pull, "pull", "", "Pull images before running: always, missing, never or build (default: each service's pull_policy)")
 	o.attachOptions.register(f)
 	return c
 }
@@ -83,7 +87,18 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 	}
 	defer c.Close()
 
+	touched, err := p.Graph.Subset(services, !opt.NoDeps)
+	if err != nil {
+		return err
+	}
+	steps, err := imageSteps(ctx, c, p, planner.ImageOptions{
+		Services: touched.Services(), Build: o.images.build, NoBuild: o.images.noBuild, Pull: o.images.pull,
+	})
+	if err != nil {
+		return err
+	}
 	if o.dryRun {
+		printImageSteps(stdout, steps)
 		plan, err := computePlan(ctx, c, p, opt)
 		if err != nil {
 			return err
@@ -95,6 +110,11 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 		return err
 	}
 	defer lock.Unlock()
+	// images first: a failed build or pull stops `up` before anything
+	// starts, so nothing that needs the image runs without it
+	if err := getImages(ctx, stderr, c, p, steps, engine.BuildOptions{}, o.parallel, false); err != nil {
+		return err
+	}
 
 	plan, err := computePlan(ctx, c, p, opt)
 	if err != nil {

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/berth-dev/berth/engine"
+	"github.com/berth-dev/berth/planner"
+	"github.com/berth-dev/berth/project"
+)
+
+// imageFlags are the flags that decide builds and pulls before `up`.
+type imageFlags struct {
+	build   bool
+	noBuild bool
+	pull    string
+}
+
+// getImages builds and pulls what the project needs before containers are
+// planned: in parallel (bounded by parallel), each line of output prefixed
+// with its service. It stops at the first failure, before anything else
+// runs, so nothing that needs a failed image is started.
+func getImages(ctx context.Context, w io.Writer, c *engine.Client, p *project.Project, steps []planner.ImageStep, bo engine.BuildOptions, parallel int, ignorePullFailures bool) error {
+	if len(steps) == 0 {
+		return nil
+	}
+	var mu sync.Mutex
+	width := 0
+	for _, s := range steps {
+		width = max(width, len(s.Service))
+	}
+	logFor := func(svc string) func(string) {
+		return func(line string) {
+			if bo.Quiet {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(w, "%-*s | %s\n", width, svc, line)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	if parallel > 0 {
+		g.SetLimit(parallel)
+	}
+	for _, s := range steps {
+		g.Go(func() error {
+			start := time.Now()
+			if s.Build {
+				if _, err := c.Build(gctx, p, s.Service, bo, logFor(s.Service)); err != nil {
+					return err
+				}
+				logFor(s.Service)(fmt.Sprintf("built %s (%s, %s)", s.Ref, s.Why, time.Since(start).Round(100*time.Millisecond)))
+				return nil
+			}
+			if err := c.Pull(gctx, s.Service, s.Ref, logFor(s.Service)); err != nil {
+				if ignorePullFailures {
+					logFor(s.Service)(fmt.Sprintf("warning: %v", err))
+					return nil
+				}
+				return err
+			}
+			logFor(s.Service)(fmt.Sprintf("pulled %s (%s)", s.Ref, s.Why))
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// imageSteps asks the engine which images it has and the planner what to
+// build or pull.
+func imageSteps(ctx context.Context, c *engine.Client, p *project.Project, opt planner.ImageOptions) ([]planner.ImageStep, error) {
+	local, err := c.LocalImages(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	opt.Now = time.Now()
+	return planner.ImageSteps(p, local, opt)
+}
+
+// printImageSteps shows the builds and pulls a plan needs first.
+func printImageSteps(w io.Writer, steps []planner.ImageStep) {
+	for _, s := range steps {
+		verb := "pull"
+		if s.Build {
+			verb = "build"
+		}
+		fmt.Fprintf(w, "  %s image %s for %s (%s)\n", verb, s.Ref, s.Service, s.Why)
+	}
+	if len(steps) > 0 {
+		fmt.Fprintln(w)
+	}
+}
