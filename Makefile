@@ -8,7 +8,7 @@ STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME      ?= 30s
 EXAMPLE       := examples/microservices/compose.yaml
 
-.PHONY: all build test lint fuzz demo bench clean
+.PHONY: all build test lint fuzz demo bench clean seed-images
 
 all: build
 
@@ -45,3 +45,9 @@ bench:
 
 clean:
 	rm -rf bin
+
+# Create busybox:latest, alpine:latest and golang:<host Go version> (and
+# golang:<major.minor>) on the engine from local files, when missing, for
+# machines that cannot pull: the example's Dockerfiles build FROM golang.
+seed-images:
+	bash examples/seed-images.sh

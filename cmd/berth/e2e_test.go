@@ -11,11 +11,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
@@ -824,7 +826,25 @@ services:
 `)
 	builtTag := s.name + "-app"
 	t.Cleanup(func() {
-		_, _ = s.docker.ImageRemove(context.Background(), builtTag, image.RemoveOptions{Force: true, PruneChildren: true})
+		// the rebuild leaves the first build untagged: remove every image
+		// this test built, by the label its Dockerfile sets
+		// (this runs before the project cleanup: take the containers away
+		// first, then the images, newest first so children go before parents)
+		ctx := context.Background()
+		cs, _ := s.docker.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))})
+		for _, c := range cs {
+			_ = s.docker.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
+		}
+		built, err := s.docker.ImageList(ctx, image.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", "berth.test.gen"))})
+		if err != nil {
+			t.Errorf("listing the images the test built: %v", err)
+		}
+		sort.Slice(built, func(i, j int) bool { return built[i].Created > built[j].Created })
+		for _, im := range built {
+			if _, err := s.docker.ImageRemove(ctx, im.ID, image.RemoveOptions{Force: true, PruneChildren: true}); err != nil && !strings.Contains(err.Error(), "No such image") {
+				t.Errorf("removing image %s: %v", im.ID, err)
+			}
+		}
 	})
 	_, _, errOut := s.berth(nil, "up", "-d")
 	if !strings.Contains(errOut, "built "+builtTag+" (missing") {
