@@ -8,14 +8,16 @@ STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME      ?= 30s
 EXAMPLE       := examples/microservices/compose.yaml
 
-.PHONY: all build test lint fuzz demo bench clean seed-images
+.PHONY: all build test lint fuzz demo demo-down bench clean seed-images
 
 all: build
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/berth ./cmd/berth
 
-test:
+# The example stack's end-to-end test builds FROM golang: seed-images makes
+# sure the base images exist on machines without a registry.
+test: seed-images
 	$(GO) vet ./...
 	BERTH_REQUIRE_DOCKER=1 $(GO) test -race -count=1 -timeout 14m ./...
 
@@ -28,10 +30,15 @@ lint:
 fuzz:
 	$(GO) test ./project -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)
 
-# Until the engine lands, the demo shows the example stack as Berth reads it.
-demo: build
-	./bin/berth -f $(EXAMPLE) config --services
-	./bin/berth -f $(EXAMPLE) config
+# The example stack: build its images (seeding the base images first when
+# they are missing, for machines without a registry), bring it up, wait for
+# it to be healthy, and show it answering. `make demo-down` removes it.
+demo: build seed-images
+	./bin/berth -f $(EXAMPLE) up --build --wait
+	bash examples/demo.sh
+
+demo-down: build
+	./bin/berth -f $(EXAMPLE) down -v --rmi local
 
 # Benchmarks: first every package benchmark (loading, hashing, the executor),
 # then BenchmarkStack — generated stacks of 1, 10 and 50 services driven

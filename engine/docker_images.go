@@ -113,3 +113,11 @@ func readJSONMessages(r io.Reader, log func(string)) error {
 		}
 	}
 }
+
+// Tag gives image id the reference ref as well.
+func (c *Client) Tag(ctx context.Context, id, ref string) error {
+	if err := c.api.ImageTag(ctx, id, ref); err != nil {
+		return fmt.Errorf("tagging %s as %s: %w", id, ref, err)
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
@@ -44,18 +45,44 @@ func getImages(ctx context.Context, w io.Writer, c *engine.Client, p *project.Pr
 			fmt.Fprintf(w, "%-*s | %s\n", width, svc, line)
 		}
 	}
+	// services with the same build section (store and its one-shot
+	// migrate, say) are built once and the image tagged for each, so they
+	// get the same image ID and a rebuild recreates both or neither
+	sameAs := map[string][]planner.ImageStep{}
+	var firsts []planner.ImageStep
+	seen := map[string]string{}
+	for _, s := range steps {
+		if !s.Build {
+			firsts = append(firsts, s)
+			continue
+		}
+		key, _ := json.Marshal(p.Compose.Services[s.Service].Build)
+		if first, ok := seen[string(key)]; ok {
+			sameAs[first] = append(sameAs[first], s)
+			continue
+		}
+		seen[string(key)] = s.Service
+		firsts = append(firsts, s)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	if parallel > 0 {
 		g.SetLimit(parallel)
 	}
-	for _, s := range steps {
+	for _, s := range firsts {
 		g.Go(func() error {
 			start := time.Now()
 			if s.Build {
-				if _, err := c.Build(gctx, p, s.Service, bo, logFor(s.Service)); err != nil {
+				id, err := c.Build(gctx, p, s.Service, bo, logFor(s.Service))
+				if err != nil {
 					return err
 				}
 				logFor(s.Service)(fmt.Sprintf("built %s (%s, %s)", s.Ref, s.Why, time.Since(start).Round(100*time.Millisecond)))
+				for _, other := range sameAs[s.Service] {
+					if err := c.Tag(gctx, id, other.Ref); err != nil {
+						return fmt.Errorf("service %q: %w", other.Service, err)
+					}
+					logFor(other.Service)(fmt.Sprintf("tagged %s: the same build as %s", other.Ref, s.Service))
+				}
 				return nil
 			}
 			if err := c.Pull(gctx, s.Service, s.Ref, logFor(s.Service)); err != nil {
