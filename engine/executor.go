@@ -273,6 +273,10 @@ func (x *executor) run(ctx context.Context, n *node) {
 		// report it, but let Execute's error say "canceled" once.
 		n.outcome = interrupted
 		x.emit(a, Failed, err)
+	case a.Optional:
+		// required: false: the dependents go on; the failure is a warning
+		n.outcome = succeeded
+		x.emit(a, Failed, fmt.Errorf("%w (optional: continuing)", err))
 	default:
 		n.outcome = failed
 		n.err = fmt.Errorf("%s %s: %w", a.Kind, a.Resource, err)

@@ -690,3 +690,33 @@ func BenchmarkExecute(b *testing.B) {
 		})
 	}
 }
+
+// TestExecuteOptionalFailureLetsDependentsRun: an optional action (the wait
+// on a required: false dependency) that fails is reported, but its
+// dependents run and Execute succeeds.
+func TestExecuteOptionalFailureLetsDependentsRun(t *testing.T) {
+	f := newFake()
+	f.errs["await service:db"] = errors.New("dependency db is unhealthy")
+	wait := act(2, planner.AwaitCondition, "service:db", 1)
+	wait.Optional = true
+	plan := &planner.Plan{Actions: []planner.Action{
+		act(1, planner.StartContainer, "service:db:1"),
+		wait,
+		act(3, planner.StartContainer, "service:app:1", 2),
+	}}
+	var failed []Event
+	err := Execute(context.Background(), plan, f, -1, func(e Event) {
+		if e.Status == Failed {
+			failed = append(failed, e)
+		}
+	})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	if got := f.Calls(); len(got) != 3 || got[2] != "start service:app:1" {
+		t.Fatalf("calls %v: the dependent of an optional failure must run", got)
+	}
+	if len(failed) != 1 || !strings.Contains(failed[0].Err.Error(), "optional: continuing") {
+		t.Fatalf("failure events %v", failed)
+	}
+}

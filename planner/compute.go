@@ -109,10 +109,13 @@ func normalize(ids []int) []int {
 func (b *builder) networks() error {
 	for _, key := range slices.Sorted(maps.Keys(b.p.Compose.Networks)) {
 		n := b.p.Compose.Networks[key]
+		name := networkName(b.p.Compose, key)
 		if n.External {
+			if _, ok := b.obs.Networks[name]; !ok && b.usesNetwork(key) {
+				return fmt.Errorf("network %q is external but %s does not exist: create it with `docker network create %s`", key, name, name)
+			}
 			continue
 		}
-		name := networkName(b.p.Compose, key)
 		res := "network:" + key
 		have, ok := b.obs.Networks[name]
 		if !ok {
@@ -156,10 +159,13 @@ func (b *builder) networks() error {
 func (b *builder) volumes() error {
 	for _, key := range slices.Sorted(maps.Keys(b.p.Compose.Volumes)) {
 		v := b.p.Compose.Volumes[key]
+		name := volumeName(b.p.Compose, key)
 		if v.External {
+			if _, ok := b.obs.Volumes[name]; !ok {
+				return fmt.Errorf("volume %q is external but %s does not exist: create it with `docker volume create %s`", key, name, name)
+			}
 			continue
 		}
-		name := volumeName(b.p.Compose, key)
 		res := "volume:" + key
 		have, ok := b.obs.Volumes[name]
 		if !ok {
@@ -350,6 +356,16 @@ func (b *builder) service(g *project.Graph, name string) error {
 	return nil
 }
 
+// usesNetwork reports whether a service the plan covers joins network key.
+func (b *builder) usesNetwork(key string) bool {
+	for _, s := range b.p.Compose.Services {
+		if _, ok := s.Networks[key]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // missingVolume reports whether c lacks a named volume s mounts.
 func missingVolume(p *types.Project, s types.ServiceConfig, c Container) bool {
 	for _, v := range s.Volumes {
@@ -381,7 +397,7 @@ func (b *builder) restart(g *project.Graph, service, res, cname string, after []
 	for _, e := range g.Deps(service) {
 		switch e.Condition {
 		case project.ConditionHealthy, project.ConditionCompleted:
-			deps = append(deps, b.await(e.To, e.Condition))
+			deps = append(deps, b.await(e.To, e.Condition, e.Required))
 		default:
 			deps = append(deps, b.startActions[e.To]...)
 		}
@@ -416,7 +432,7 @@ func (b *builder) finish(g *project.Graph, service, res, cname string, reason Re
 	for _, e := range g.Deps(service) {
 		switch e.Condition {
 		case project.ConditionHealthy, project.ConditionCompleted:
-			deps = append(deps, b.await(e.To, e.Condition))
+			deps = append(deps, b.await(e.To, e.Condition, e.Required))
 		default:
 			deps = append(deps, b.startActions[e.To]...)
 		}
@@ -426,12 +442,17 @@ func (b *builder) finish(g *project.Graph, service, res, cname string, reason Re
 	b.readyActions[service] = append(b.readyActions[service], start)
 }
 
-func (b *builder) await(dep, cond string) int {
-	key := dep + "\x00" + cond
+// await is the wait for dep to meet cond; one per (dependency, condition,
+// required), shared by every dependent that needs it. An await for a
+// depends_on with required: false is optional: if the condition fails, its
+// dependents start anyway and the failure is a warning.
+func (b *builder) await(dep, cond string, required bool) int {
+	key := fmt.Sprintf("%s\x00%s\x00%t", dep, cond, required)
 	if id, ok := b.awaits[key]; ok {
 		return id
 	}
-	id := b.add(Action{Kind: AwaitCondition, Resource: "service:" + dep, Target: cond, Reason: DependencyCondition, DependsOn: b.startActions[dep]})
+	id := b.add(Action{Kind: AwaitCondition, Resource: "service:" + dep, Target: cond, Reason: DependencyCondition,
+		DependsOn: b.startActions[dep], Optional: !required})
 	b.awaits[key] = id
 	return id
 }

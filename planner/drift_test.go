@@ -2,6 +2,7 @@ package planner
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/berth-dev/berth/project"
@@ -149,5 +150,44 @@ func TestServiceHashVolumesFrom(t *testing.T) {
 	}
 	if got != want {
 		t.Fatalf("ServiceHash %s, want Compose's %s", got, want)
+	}
+}
+
+func TestComputeOptionalDependencyAndExternals(t *testing.T) {
+	p := load(t, "services:\n  app:\n    image: app\n    depends_on:\n      db: {condition: service_healthy, required: false}\n  db:\n    image: db\n")
+	plan, err := Compute(p, &Observed{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range plan.Actions {
+		if a.Kind == AwaitCondition {
+			found = true
+			if !a.Optional {
+				t.Fatalf("await for a required: false dependency is not optional: %+v", a)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no await in\n%s", plan)
+	}
+
+	ext := load(t, "services:\n  app:\n    image: app\n    networks: [shared]\n    volumes: [data:/data]\nnetworks:\n  shared: {external: true}\nvolumes:\n  data: {external: true, name: keep}\n")
+	if _, err := Compute(ext, &Observed{Volumes: map[string]Volume{"keep": {Name: "keep"}}}, Options{}); err == nil ||
+		!strings.Contains(err.Error(), `network "shared" is external but shared does not exist`) {
+		t.Fatalf("missing external network: %v", err)
+	}
+	if _, err := Compute(ext, &Observed{Networks: map[string]Network{"shared": {Name: "shared"}}}, Options{}); err == nil ||
+		!strings.Contains(err.Error(), `volume "data" is external but keep does not exist`) {
+		t.Fatalf("missing external volume: %v", err)
+	}
+	plan, err = Compute(ext, &Observed{Networks: map[string]Network{"shared": {Name: "shared"}}, Volumes: map[string]Volume{"keep": {Name: "keep"}}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range plan.Actions {
+		if a.Kind == CreateNetwork || a.Kind == CreateVolume {
+			t.Fatalf("plan creates an external resource:\n%s", plan)
+		}
 	}
 }

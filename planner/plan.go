@@ -146,6 +146,10 @@ type Action struct {
 	Changes []Change
 	// DependsOn lists the IDs of actions that must finish first.
 	DependsOn []int
+	// Optional marks an action whose failure does not stop the actions
+	// that depend on it: the wait on a depends_on with required: false.
+	// The executor reports the failure as a warning.
+	Optional bool
 }
 
 // Plan is the ordered list of actions that converges the engine on the

@@ -895,3 +895,62 @@ services:
 		t.Fatal("a service depending on the failed build was created")
 	}
 }
+
+// TestPull checks berth pull and up --pull against an unreachable registry
+// (127.0.0.1:1, so nothing leaves loopback): the error names the image and
+// says what to do; --ignore-pull-failures goes on; images only built
+// locally are not pulled.
+func TestPull(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  remote:
+    image: 127.0.0.1:1/berth-test/remote:1
+  local:
+    image: IMAGE
+    pull_policy: never
+  built:
+    build: ./built
+`)
+	code, _, errOut := s.berth(nil, "pull")
+	if code == 0 || !strings.Contains(errOut, `service "remote": could not pull image 127.0.0.1:1/berth-test/remote:1`) || !strings.Contains(errOut, "docker load") {
+		t.Fatalf("pull from an unreachable registry: exit %d\n%s", code, errOut)
+	}
+	if strings.Contains(errOut, "built") || strings.Contains(errOut, "local |") {
+		t.Fatalf("pull touched a built or pull_policy: never service:\n%s", errOut)
+	}
+	code, out, errOut := s.berth(nil, "pull", "--ignore-pull-failures")
+	if code != 0 || !strings.Contains(out, "warning") {
+		t.Fatalf("pull --ignore-pull-failures: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = s.berth(nil, "up", "-d", "--pull", "always", "remote")
+	if code == 0 || !strings.Contains(errOut, "could not pull image 127.0.0.1:1/berth-test/remote:1") {
+		t.Fatalf("up --pull always: exit %d\n%s", code, errOut)
+	}
+	if len(s.ps()) != 0 {
+		t.Fatal("a failed pull started containers")
+	}
+	s.ok(nil, "up", "-d", "local") // pull_policy never: uses the local image
+}
+
+func TestBuildArgs(t *testing.T) {
+	o := &buildOptions{globalOptions: &globalOptions{streams: Streams{Environ: []string{"FROM_ENV=e"}}},
+		buildArgs: []string{"A=1", "FROM_ENV", "UNSET", "B=x=y"}}
+	bo, err := o.engineOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"A": "1", "FROM_ENV": "e", "B": "x=y"}
+	if len(bo.Args) != len(want) {
+		t.Fatalf("args %v, want %v", bo.Args, want)
+	}
+	for k, v := range want {
+		if bo.Args[k] != v {
+			t.Fatalf("args %v, want %v", bo.Args, want)
+		}
+	}
+	o.buildArgs = []string{"=v"}
+	if _, err := o.engineOptions(); err == nil {
+		t.Fatal("--build-arg =v accepted")
+	}
+}

@@ -20,6 +20,7 @@ type planFlags struct {
 	noDeps             bool
 	renewAnonVolumes   bool
 	noStart            bool
+	recreateVolumes    bool
 	scale              []string
 }
 
@@ -32,6 +33,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.renewAnonVolumes, "renew-anon-volumes", "V", false, "Recreate anonymous volumes instead of keeping their data")
 	fs.BoolVar(&f.noStart, "no-start", false, "Don't start the services after creating them")
 	fs.StringArrayVar(&f.scale, "scale", nil, "Scale SERVICE to NUM instances (SERVICE=NUM; repeatable)")
+	fs.BoolVar(&f.recreateVolumes, "recreate-changed-volumes", false, "Remove and recreate named volumes whose configuration changed (their data is lost)")
 }
 
 // options checks the flags against each other and the project and returns
@@ -44,14 +46,15 @@ func (f *planFlags) options(p *project.Project, services []string, env Streams) 
 		return planner.Options{}, usageError("--always-recreate-deps and --no-recreate cannot be combined")
 	}
 	opt := planner.Options{
-		Services:           services,
-		NoDeps:             f.noDeps,
-		ForceRecreate:      f.forceRecreate,
-		NoRecreate:         f.noRecreate,
-		AlwaysRecreateDeps: f.alwaysRecreateDeps,
-		RemoveOrphans:      f.removeOrphans,
-		RenewAnonVolumes:   f.renewAnonVolumes,
-		NoStart:            f.noStart,
+		Services:               services,
+		NoDeps:                 f.noDeps,
+		ForceRecreate:          f.forceRecreate,
+		NoRecreate:             f.noRecreate,
+		AlwaysRecreateDeps:     f.alwaysRecreateDeps,
+		RemoveOrphans:          f.removeOrphans,
+		RenewAnonVolumes:       f.renewAnonVolumes,
+		NoStart:                f.noStart,
+		RecreateChangedVolumes: f.recreateVolumes,
 	}
 	if v, ok := env.Getenv("COMPOSE_REMOVE_ORPHANS"); ok && !f.removeOrphans {
 		opt.RemoveOrphans, _ = strconv.ParseBool(v)
