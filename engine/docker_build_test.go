@@ -517,7 +517,7 @@ services:
       context: ./escape
 `, map[string]string{
 		"broken/Dockerfile":  "FROM scratch\nCOPY missing /\n",
-		"offline/Dockerfile": "FROM berth-test/no-such-base:1\nLABEL x=y\n",
+		"offline/Dockerfile": "FROM 127.0.0.1:1/berth-test/no-such-base:1\nLABEL x=y\n",
 		"escape/Dockerfile":  "FROM scratch\n",
 	})
 	_, err := c.Build(ctx, p, "broken", BuildOptions{}, nil)
@@ -528,7 +528,7 @@ services:
 
 	_, err = c.Build(ctx, p, "offline", BuildOptions{}, nil)
 	t.Log(err)
-	if err == nil || !strings.Contains(err.Error(), `service "offline"`) || !strings.Contains(err.Error(), "base image berth-test/no-such-base:1") {
+	if err == nil || !strings.Contains(err.Error(), `service "offline"`) || !strings.Contains(err.Error(), "base image 127.0.0.1:1/berth-test/no-such-base:1") {
 		t.Errorf("base image that cannot be pulled: got %v, want the image named", err)
 	}
 
