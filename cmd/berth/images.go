@@ -100,14 +100,19 @@ func getImages(ctx context.Context, w io.Writer, c *engine.Client, p *project.Pr
 }
 
 // imageSteps asks the engine which images it has and the planner what to
-// build or pull.
-func imageSteps(ctx context.Context, c *engine.Client, p *project.Project, opt planner.ImageOptions) ([]planner.ImageStep, error) {
+// build or pull for the services a plan with opt touches.
+func imageSteps(ctx context.Context, c *engine.Client, p *project.Project, opt planner.Options, f imageFlags) ([]planner.ImageStep, error) {
+	touched, err := p.Graph.Subset(opt.Services, !opt.NoDeps)
+	if err != nil {
+		return nil, err
+	}
 	local, err := c.LocalImages(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	opt.Now = time.Now()
-	return planner.ImageSteps(p, local, opt)
+	return planner.ImageSteps(p, local, planner.ImageOptions{
+		Services: touched.Services(), Build: f.build, NoBuild: f.noBuild, Pull: f.pull, Now: time.Now(),
+	})
 }
 
 // printImageSteps shows the builds and pulls a plan needs first.

@@ -55,11 +55,7 @@ func runPlan(ctx context.Context, stdout io.Writer, o *planOptions, services []s
 		return err
 	}
 	defer c.Close()
-	touched, err := p.Graph.Subset(services, !opt.NoDeps)
-	if err != nil {
-		return err
-	}
-	steps, err := imageSteps(ctx, c, p, planner.ImageOptions{Services: touched.Services()})
+	steps, err := imageSteps(ctx, c, p, opt, imageFlags{})
 	if err != nil {
 		return err
 	}

@@ -87,13 +87,7 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 	}
 	defer c.Close()
 
-	touched, err := p.Graph.Subset(services, !opt.NoDeps)
-	if err != nil {
-		return err
-	}
-	steps, err := imageSteps(ctx, c, p, planner.ImageOptions{
-		Services: touched.Services(), Build: o.images.build, NoBuild: o.images.noBuild, Pull: o.images.pull,
-	})
+	steps, err := imageSteps(ctx, c, p, opt, o.images)
 	if err != nil {
 		return err
 	}
