@@ -67,6 +67,11 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 		return ignoreNotFound(r.c.api.VolumeRemove(ctx, a.Name, false))
 	case planner.RemoveImage:
 		_, err := r.c.api.ImageRemove(ctx, a.Name, image.RemoveOptions{PruneChildren: true})
+		if err != nil && strings.Contains(err.Error(), "unrecognized image ID") {
+			// another tag of the same image (two services built from one
+			// build section) was removed a moment before, taking the image
+			return nil
+		}
 		return ignoreNotFound(err)
 	case planner.CreateContainer:
 		return r.createContainer(ctx, a)

@@ -40,6 +40,7 @@ var kindNames = map[Kind]string{
 	RemoveNetwork:     "remove-network",
 	CreateVolume:      "create-volume",
 	RemoveVolume:      "remove-volume",
+	RemoveImage:       "remove-image",
 	CreateContainer:   "create",
 	ConnectNetwork:    "connect",
 	DisconnectNetwork: "disconnect",
