@@ -108,8 +108,14 @@ func TestExampleStack(t *testing.T) {
 		}
 	})
 
-	t.Run("down -v removes the volume", func(t *testing.T) {
-		s.ok(nil, "down", "-v")
+	t.Run("down -v --rmi local removes the volume and the built images", func(t *testing.T) {
+		s.ok(nil, "down", "-v", "--rmi", "local")
+		// store and migrate share one image under two tags: both go
+		for _, svc := range []string{"web", "auth", "catalog", "store", "migrate"} {
+			if _, err := docker.ImageInspect(ctx, s.name+"-"+svc); err == nil {
+				t.Errorf("down --rmi local kept image %s-%s", s.name, svc)
+			}
+		}
 		if _, err := docker.VolumeInspect(ctx, s.name+"_orders"); err == nil {
 			t.Fatal("down -v kept the orders volume")
 		} else if !strings.Contains(err.Error(), "no such volume") && !strings.Contains(strings.ToLower(err.Error()), "not found") {
