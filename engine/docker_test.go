@@ -2,25 +2,23 @@ package engine
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
+	"github.com/berth-dev/berth/engine/enginetest"
 	"github.com/docker/docker/api/types/versions"
 )
 
-// connect returns a client for daemon tests. Without a daemon the test is
-// skipped, unless BERTH_REQUIRE_DOCKER=1 (set by `make test`) makes it fail.
+// connect returns a Berth client for daemon tests; enginetest.Docker applies
+// the policy (fail under BERTH_REQUIRE_DOCKER=1, skip otherwise) first.
 func connect(t *testing.T) *Client {
 	t.Helper()
+	enginetest.Docker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c, err := Connect(ctx)
 	if err != nil {
-		if os.Getenv("BERTH_REQUIRE_DOCKER") == "1" {
-			t.Fatalf("BERTH_REQUIRE_DOCKER=1 but no Docker Engine answers: %v", err)
-		}
-		t.Skipf("no Docker Engine: %v", err)
+		t.Fatalf("the engine answers the SDK but not Connect: %v", err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c

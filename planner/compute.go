@@ -111,7 +111,7 @@ func (b *builder) networks() error {
 		n := b.p.Compose.Networks[key]
 		name := networkName(b.p.Compose, key)
 		if n.External {
-			if _, ok := b.obs.Networks[name]; !ok && b.usesNetwork(key) {
+			if _, ok := b.obs.Networks[name]; !ok {
 				return fmt.Errorf("network %q is external but %s does not exist: create it with `docker network create %s`", key, name, name)
 			}
 			continue
@@ -354,16 +354,6 @@ func (b *builder) service(g *project.Graph, name string) error {
 		}
 	}
 	return nil
-}
-
-// usesNetwork reports whether a service the plan covers joins network key.
-func (b *builder) usesNetwork(key string) bool {
-	for _, s := range b.p.Compose.Services {
-		if _, ok := s.Networks[key]; ok {
-			return true
-		}
-	}
-	return false
 }
 
 // missingVolume reports whether c lacks a named volume s mounts.

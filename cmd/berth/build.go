@@ -9,6 +9,7 @@ import (
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/planner"
+	"github.com/berth-dev/berth/project"
 )
 
 // buildOptions are the flags of `berth build`.
@@ -67,33 +68,10 @@ func runBuild(ctx context.Context, stdout io.Writer, o *buildOptions, services [
 	if err != nil {
 		return err
 	}
-	p, err := o.loadForChange(ctx, services)
-	if err != nil {
-		return err
-	}
-	var steps []planner.ImageStep
-	for _, svc := range p.Graph.Services() {
-		if len(services) > 0 && !contains(services, svc) {
-			continue
-		}
+	return o.runImageCommand(ctx, stdout, services, bo, false, func(p *project.Project, svc string) (planner.ImageStep, bool) {
 		if p.Compose.Services[svc].Build == nil {
-			continue
+			return planner.ImageStep{}, false
 		}
-		steps = append(steps, planner.ImageStep{Service: svc, Build: true, Ref: imageRef(p, svc), Why: "berth build"})
-	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return usageError("no such service: %q", s)
-		}
-	}
-	if o.dryRun {
-		printImageSteps(stdout, steps)
-		return nil
-	}
-	c, err := engine.Connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	return getImages(ctx, stdout, c, p, steps, bo, o.parallel, false)
+		return planner.ImageStep{Service: svc, Build: true, Ref: project.ImageName(p.Compose, svc), Why: "berth build"}, true
+	})
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -78,16 +76,7 @@ func runDown(ctx context.Context, stdout, stderr io.Writer, o *downOptions, serv
 	if err != nil {
 		return err
 	}
-	for _, w := range plan.Warnings {
-		fmt.Fprintf(stderr, "berth: warning: %s\n", w)
-	}
-	pr := newProgress(stderr, o.progress)
-	rt := c.Runtime(p, engine.RuntimeOptions{StopTimeout: seconds(o.timeout), RemoveAnonVolumes: o.volumes})
-	if err := engine.Execute(ctx, plan, rt, o.parallel, pr.event); err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted: run `berth down` again to finish: %w", err)
-		}
-		return err
-	}
-	return nil
+	_, err = applyPlan(ctx, stderr, o.globalOptions, c, p, plan,
+		engine.RuntimeOptions{StopTimeout: seconds(o.timeout), RemoveAnonVolumes: o.volumes}, "down")
+	return err
 }

@@ -128,3 +128,38 @@ func printImageSteps(w io.Writer, steps []planner.ImageStep) {
 		fmt.Fprintln(w)
 	}
 }
+
+// runImageCommand is `berth build` and `berth pull`: it loads the project,
+// asks step for each named service (all when none are named), and builds or
+// pulls them, or only lists them with --dry-run.
+func (g *globalOptions) runImageCommand(ctx context.Context, stdout io.Writer, services []string, bo engine.BuildOptions,
+	ignorePullFailures bool, step func(p *project.Project, svc string) (planner.ImageStep, bool)) error {
+	p, err := g.loadForChange(ctx, services)
+	if err != nil {
+		return err
+	}
+	for _, s := range services {
+		if !p.Graph.Has(s) {
+			return usageError("no such service: %q", s)
+		}
+	}
+	var steps []planner.ImageStep
+	for _, svc := range p.Graph.Services() {
+		if len(services) > 0 && !contains(services, svc) {
+			continue
+		}
+		if st, ok := step(p, svc); ok {
+			steps = append(steps, st)
+		}
+	}
+	if g.dryRun {
+		printImageSteps(stdout, steps)
+		return nil
+	}
+	c, err := engine.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return getImages(ctx, stdout, c, p, steps, bo, g.parallel, ignorePullFailures)
+}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -9,7 +11,26 @@ import (
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/planner"
+	"github.com/berth-dev/berth/project"
 )
+
+// applyPlan prints the plan's warnings and carries it out on the engine with
+// progress on w, for the command named cmd (up, down). An interruption
+// (Ctrl-C) finishes the calls under way, starts nothing new, and says to run
+// cmd again. It returns the progress printer for later waits.
+func applyPlan(ctx context.Context, w io.Writer, g *globalOptions, c *engine.Client, p *project.Project, plan *planner.Plan, rtOpts engine.RuntimeOptions, cmd string) (*progressPrinter, error) {
+	for _, warning := range plan.Warnings {
+		fmt.Fprintf(w, "berth: warning: %s\n", warning)
+	}
+	pr := newProgress(w, g.progress)
+	if err := engine.Execute(ctx, plan, c.Runtime(p, rtOpts), g.parallel, pr.event); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return pr, fmt.Errorf("interrupted: actions under way were finished, nothing new was started; run `berth %s` again to finish: %w", cmd, err)
+		}
+		return pr, err
+	}
+	return pr, nil
+}
 
 // progressPrinter turns executor events into the lines a person reads while
 // `up` and `down` run: one line per action as it starts and as it ends.

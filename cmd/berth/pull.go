@@ -36,36 +36,11 @@ func newPullCommand(g *globalOptions) *cobra.Command {
 }
 
 func runPull(ctx context.Context, stdout io.Writer, o *pullOptions, services []string) error {
-	p, err := o.loadForChange(ctx, services)
-	if err != nil {
-		return err
-	}
-	var steps []planner.ImageStep
-	for _, svc := range p.Graph.Services() {
-		if len(services) > 0 && !contains(services, svc) {
-			continue
-		}
+	return o.runImageCommand(ctx, stdout, services, engine.BuildOptions{Quiet: o.quiet}, o.ignoreFailures, func(p *project.Project, svc string) (planner.ImageStep, bool) {
 		s := p.Compose.Services[svc]
 		if s.Image == "" || s.PullPolicy == "never" {
-			continue
+			return planner.ImageStep{}, false
 		}
-		steps = append(steps, planner.ImageStep{Service: svc, Ref: s.Image, Why: "berth pull"})
-	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return usageError("no such service: %q", s)
-		}
-	}
-	if o.dryRun {
-		printImageSteps(stdout, steps)
-		return nil
-	}
-	c, err := engine.Connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	return getImages(ctx, stdout, c, p, steps, engine.BuildOptions{Quiet: o.quiet}, o.parallel, o.ignoreFailures)
+		return planner.ImageStep{Service: svc, Ref: s.Image, Why: "berth pull"}, true
+	})
 }
-
-func imageRef(p *project.Project, svc string) string { return project.ImageName(p.Compose, svc) }

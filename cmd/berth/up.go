@@ -114,9 +114,6 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 	if err != nil {
 		return err
 	}
-	for _, w := range plan.Warnings {
-		fmt.Fprintf(stderr, "berth: warning: %s\n", w)
-	}
 	var since time.Time
 	if attached {
 		// output from here on is shown, on the engine's clock
@@ -124,12 +121,9 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 			return err
 		}
 	}
-	pr := newProgress(stderr, o.progress)
-	rt := c.Runtime(p, engine.RuntimeOptions{StopTimeout: seconds(o.timeout), RenewAnonVolumes: opt.RenewAnonVolumes})
-	if err := engine.Execute(ctx, plan, rt, o.parallel, pr.event); err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted: actions under way were finished, nothing new was started; run `berth up` again to converge: %w", err)
-		}
+	pr, err := applyPlan(ctx, stderr, o.globalOptions, c, p, plan,
+		engine.RuntimeOptions{StopTimeout: seconds(o.timeout), RenewAnonVolumes: opt.RenewAnonVolumes}, "up")
+	if err != nil {
 		return err
 	}
 	if attached {
