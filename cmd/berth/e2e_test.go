@@ -825,27 +825,7 @@ services:
     image: IMAGE
 `)
 	builtTag := s.name + "-app"
-	t.Cleanup(func() {
-		// the rebuild leaves the first build untagged: remove every image
-		// this test built, by the label its Dockerfile sets
-		// (this runs before the project cleanup: take the containers away
-		// first, then the images, newest first so children go before parents)
-		ctx := context.Background()
-		cs, _ := s.docker.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))})
-		for _, c := range cs {
-			_ = s.docker.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
-		}
-		built, err := s.docker.ImageList(ctx, image.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", "berth.test.gen"))})
-		if err != nil {
-			t.Errorf("listing the images the test built: %v", err)
-		}
-		sort.Slice(built, func(i, j int) bool { return built[i].Created > built[j].Created })
-		for _, im := range built {
-			if _, err := s.docker.ImageRemove(ctx, im.ID, image.RemoveOptions{Force: true, PruneChildren: true}); err != nil && !strings.Contains(err.Error(), "No such image") {
-				t.Errorf("removing image %s: %v", im.ID, err)
-			}
-		}
-	})
+	t.Cleanup(s.removeBuiltImages)
 	_, _, errOut := s.berth(nil, "up", "-d")
 	if !strings.Contains(errOut, "built "+builtTag+" (missing") {
 		t.Fatalf("up did not build the missing image:\n%s", errOut)
@@ -923,6 +903,9 @@ services:
 	if code != 0 || !strings.Contains(out, "warning") {
 		t.Fatalf("pull --ignore-pull-failures: exit %d\n%s%s", code, out, errOut)
 	}
+	if code, out, errOut := s.berth(nil, "pull", "-q", "--ignore-pull-failures"); code != 0 || out != "" {
+		t.Fatalf("pull -q --ignore-pull-failures: exit %d, printed %q\n%s", code, out, errOut)
+	}
 	code, _, errOut = s.berth(nil, "up", "-d", "--pull", "always", "remote")
 	if code == 0 || !strings.Contains(errOut, "could not pull image 127.0.0.1:1/berth-test/remote:1") {
 		t.Fatalf("up --pull always: exit %d\n%s", code, errOut)
@@ -952,5 +935,68 @@ func TestBuildArgs(t *testing.T) {
 	o.buildArgs = []string{"=v"}
 	if _, err := o.engineOptions(); err == nil {
 		t.Fatal("--build-arg =v accepted")
+	}
+}
+
+// removeBuiltImages removes the project's containers, then every image a
+// test built (their Dockerfiles set the label berth.test.gen), newest first
+// so children go before parents. It runs as a cleanup, before the project
+// cleanup that newStack registered.
+func (s *stack) removeBuiltImages() {
+	ctx := context.Background()
+	cs, _ := s.docker.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))})
+	for _, c := range cs {
+		_ = s.docker.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
+	}
+	built, err := s.docker.ImageList(ctx, image.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", "berth.test.gen"))})
+	if err != nil {
+		s.t.Errorf("listing the images the test built: %v", err)
+	}
+	sort.Slice(built, func(i, j int) bool { return built[i].Created > built[j].Created })
+	for _, im := range built {
+		if _, err := s.docker.ImageRemove(ctx, im.ID, image.RemoveOptions{Force: true, PruneChildren: true}); err != nil && !strings.Contains(err.Error(), "No such image") {
+			s.t.Errorf("removing image %s: %v", im.ID, err)
+		}
+	}
+}
+
+// TestBuildFlags checks berth build's flags on the engine: --build-arg, -q
+// (nothing on standard output), --no-cache (no cached step), --pull (the
+// builder asks the base image's registry — here 127.0.0.1:1, so the pull
+// fails on loopback and the error names the image) and --parallel.
+func TestBuildFlags(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	base := "127.0.0.1:1/berth-test/base:" + s.name
+	if err := s.docker.ImageTag(ctx, s.image, base); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.docker.ImageRemove(ctx, base, image.RemoveOptions{}) })
+	if err := os.MkdirAll(filepath.Join(s.dir, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dockerfile := "FROM " + base + "\nARG GEN=1\nLABEL berth.test.gen=$GEN\nENV STEP=two\n"
+	if err := os.WriteFile(filepath.Join(s.dir, "app", "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.write("services:\n  app:\n    build: ./app\n")
+	t.Cleanup(s.removeBuiltImages)
+
+	if out := s.ok(nil, "build", "-q", "--build-arg", "GEN=7", "app"); out != "" {
+		t.Fatalf("build -q printed %q", out)
+	}
+	ins, err := s.docker.ImageInspect(ctx, s.name+"-app")
+	if err != nil || ins.Config.Labels["berth.test.gen"] != "7" {
+		t.Fatalf("--build-arg GEN=7 did not reach the build: %v %v", err, ins.Config)
+	}
+	if out := s.ok(nil, "--parallel", "1", "build", "--build-arg", "GEN=7", "app"); !strings.Contains(out, "Using cache") {
+		t.Fatalf("a second identical build used no cache:\n%s", out)
+	}
+	if out := s.ok(nil, "build", "--no-cache", "--build-arg", "GEN=7", "app"); strings.Contains(out, "Using cache") {
+		t.Fatalf("build --no-cache used the cache:\n%s", out)
+	}
+	code, out, errOut := s.berth(nil, "build", "--pull", "app")
+	if code == 0 || !strings.Contains(out+errOut, "127.0.0.1:1/berth-test/base") {
+		t.Fatalf("build --pull did not try the base image's registry: exit %d\n%s%s", code, out, errOut)
 	}
 }
