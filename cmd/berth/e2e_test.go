@@ -939,9 +939,11 @@ func TestBuildArgs(t *testing.T) {
 }
 
 // removeBuiltImages removes the project's containers, then every image a
-// test built (their Dockerfiles set the label berth.test.gen), newest first
-// so children go before parents. It runs as a cleanup, before the project
-// cleanup that newStack registered.
+// test built (their Dockerfiles set the label berth.test.gen), children
+// before parents: an image is removed only once no remaining image names it
+// as its parent, so the classic builder's intermediate images (created in
+// the same second as their children) never block a removal. It runs as a
+// cleanup, before the project cleanup that newStack registered.
 func (s *stack) removeBuiltImages() {
 	ctx := context.Background()
 	cs, _ := s.docker.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))})
@@ -951,11 +953,33 @@ func (s *stack) removeBuiltImages() {
 	built, err := s.docker.ImageList(ctx, image.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", "berth.test.gen"))})
 	if err != nil {
 		s.t.Errorf("listing the images the test built: %v", err)
+		return
 	}
-	sort.Slice(built, func(i, j int) bool { return built[i].Created > built[j].Created })
+	left := map[string]string{} // image ID → parent ID
 	for _, im := range built {
-		if _, err := s.docker.ImageRemove(ctx, im.ID, image.RemoveOptions{Force: true, PruneChildren: true}); err != nil && !strings.Contains(err.Error(), "No such image") {
-			s.t.Errorf("removing image %s: %v", im.ID, err)
+		left[im.ID] = im.ParentID
+	}
+	for len(left) > 0 {
+		parents := map[string]bool{}
+		for _, parent := range left {
+			parents[parent] = true
+		}
+		var leaves []string
+		for id := range left {
+			if !parents[id] {
+				leaves = append(leaves, id)
+			}
+		}
+		if len(leaves) == 0 {
+			s.t.Errorf("images the test built form a parent cycle: %v", left)
+			return
+		}
+		sort.Strings(leaves)
+		for _, id := range leaves {
+			delete(left, id)
+			if _, err := s.docker.ImageRemove(ctx, id, image.RemoveOptions{Force: true, PruneChildren: true}); err != nil && !strings.Contains(err.Error(), "No such image") {
+				s.t.Errorf("removing image %s: %v", id, err)
+			}
 		}
 	}
 }
