@@ -12,7 +12,17 @@ addr=$("$BERTH" -f "$FILE" ps --format '{{range .Publishers}}{{if eq .TargetPort
 [ -n "$addr" ] || { echo "demo: web publishes no port; is the stack up?" >&2; exit 1; }
 base="http://$addr"
 
-show() { printf '\n$ %s\n' "$*"; "$@"; echo; }
+# show prints a command, each argument shell-quoted where it needs it so
+# the line can be pasted, then runs it
+show() {
+	local line="" a
+	for a in "$@"; do
+		if [[ $a =~ ^[A-Za-z0-9_./:=@-]+$ ]]; then line+=" $a"; else line+=" '$a'"; fi
+	done
+	printf '\n$%s\n' "$line"
+	"$@"
+	echo
+}
 
 echo "The example stack is up. The gateway answers at $base"
 show curl -sS "$base/api/products"
