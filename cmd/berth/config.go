@@ -10,11 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v4"
 
@@ -120,15 +120,12 @@ func renderConfig(ctx context.Context, w io.Writer, o *configOptions, services [
 	opts.NoEnvResolution = o.noResolveEnv
 
 	if o.services || o.volumes || o.networks || o.hash != "" {
-		// Compose loads these listings with its defaults whatever the
-		// --no-* flags say (only --services honours --no-interpolate), and
-		// for the whole project whatever services are named
+		// as Compose: these listings load the whole project whatever
+		// services are named, with the --no-* flags, and without merging
+		// env files (--hash merges them itself, once it has narrowed the
+		// project to the services it hashes)
 		opts.Services = nil
 		opts.NoEnvResolution = true
-		opts.NoNormalize = false
-		opts.NoResolvePaths = false
-		opts.NoConsistency = false
-		opts.NoInterpolate = o.services && o.noInterpolate
 	}
 	if len(services) > 0 && ((o.noInterpolate && !o.listing()) || o.variables) {
 		// as Compose warns: the raw model has no services to select from
@@ -239,20 +236,33 @@ func renderHashes(ctx context.Context, w io.Writer, o *configOptions, opts proje
 	if err != nil {
 		return err
 	}
-	if err := project.ApplyDefaultPlatform(p.Compose); err != nil {
-		return err
-	}
-	names := p.Graph.Services()
+	var names []string
 	if o.hash != "*" {
 		names = strings.Split(o.hash, ",")
-		sort.Strings(names)
-	}
-	for _, name := range names {
-		s, ok := p.Compose.Services[name]
-		if !ok {
-			return fmt.Errorf("--hash: no such service: %q (services: %s)", name, strings.Join(p.Graph.Services(), ", "))
+		for _, name := range names {
+			if _, ok := p.Compose.Services[name]; !ok {
+				return fmt.Errorf("--hash: no such service: %q (services: %s)", name, strings.Join(p.Graph.Services(), ", "))
+			}
 		}
-		h, err := project.ConfigHash(s)
+	}
+	// as Compose: narrow the project to the services hashed (so a broken
+	// env file elsewhere does not matter), then hash what a container is
+	// created from — the platform defaulted, env files merged into the
+	// environment unless --no-env-resolution
+	model, err := p.Compose.WithSelectedServices(names, types.IgnoreDependencies)
+	if err != nil {
+		return fmt.Errorf("--hash: %w", err)
+	}
+	if err := project.ApplyDefaultPlatform(model); err != nil {
+		return err
+	}
+	if !o.noResolveEnv {
+		if model, err = model.WithServicesEnvironmentResolved(true); err != nil {
+			return fmt.Errorf("resolving service environment: %w", err)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(model.Services)) {
+		h, err := project.ConfigHash(model.Services[name])
 		if err != nil {
 			return err
 		}

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -15,6 +17,15 @@ import (
 // Berth prints: go test ./cmd/berth -run TestConfigGolden -update. Review the
 // diff against Compose's behaviour before committing it.
 var updateGolden = flag.Bool("update", false, "rewrite the golden files of TestConfigGolden")
+
+// composeBin, when set, is a Docker Compose v2+ binary (standalone, as
+// docker-compose) that TestConfigGolden runs in Berth's place, so the same
+// goldens are checked against Compose itself: `make compat` builds Compose
+// v5.5.0, the release on Berth's compose-go, and passes it here. Cases
+// where Berth differs on purpose (composeDiffers) are not run then, and
+// failures are compared by exit code only: Berth's messages add the file,
+// line and what to do.
+var composeBin = flag.String("compose", "", "run TestConfigGolden's cases through this Docker Compose binary instead of Berth")
 
 // dirPlaceholder stands for the temporary directory the fixtures are copied
 // to, so that goldens holding absolute paths are the same on every machine.
@@ -39,6 +50,14 @@ type configCase struct {
 	code    int
 	// stderr lists substrings standard error must contain.
 	stderr []string
+	// composeDiffers says how Berth differs from Compose on purpose in this
+	// case; the case is not run against Compose (-compose).
+	composeDiffers string
+	// unordered marks output whose order Compose takes from Go map
+	// iteration, which changes from run to run, where Berth sorts (or, for
+	// --services, picks the dependency order that visits names in order):
+	// against Compose, the lines are compared as a set.
+	unordered bool
 }
 
 // Base environments. Each case gets exactly these variables, never the real
@@ -54,9 +73,10 @@ var exampleFiles = map[string]string{
 	"auth/dev-key.txt": "../../examples/microservices/auth/dev-key.txt",
 }
 
-// The goldens were checked against Docker Compose v5's `config` command
-// (cmd/compose/config.go) built with compose-go v2.14.0, the library Berth
-// loads and renders with: same key order (compose-go's struct order for the
+// The goldens are what Docker Compose v5.5.0's `config` command prints (it
+// is built with compose-go v2.14.0, the library Berth loads and renders
+// with); `make compat` runs every case through Compose itself (-compose) to
+// hold that: same key order (compose-go's struct order for the
 // project, sorted keys for the raw model of --no-interpolate and for maps),
 // `$` written `$$` except with --no-interpolate, the default network added
 // by normalisation, no trailing newline after JSON.
@@ -80,9 +100,9 @@ var configCases = []configCase{
 	// profiles
 	{name: "profiles/default", fixture: "profiles", args: []string{"config"}, env: noEnv, want: "want.yaml"},
 	{name: "profiles/flag", fixture: "profiles", args: []string{"--profile", "debug", "config"}, env: noEnv, want: "want-debug.yaml"},
-	{name: "profiles/env", fixture: "profiles", args: []string{"config", "--services"}, env: []string{"COMPOSE_PROFILES=tools"}, want: "want-tools-services.txt"},
-	{name: "profiles/flag-beats-env", fixture: "profiles", args: []string{"--profile", "debug", "config", "--services"}, env: []string{"COMPOSE_PROFILES=tools"}, want: "want-debug-services.txt"},
-	{name: "profiles/services-default", fixture: "profiles", args: []string{"config", "--services"}, env: noEnv, want: "want-services.txt"},
+	{name: "profiles/env", fixture: "profiles", args: []string{"config", "--services"}, env: []string{"COMPOSE_PROFILES=tools"}, want: "want-tools-services.txt", unordered: true},
+	{name: "profiles/flag-beats-env", fixture: "profiles", args: []string{"--profile", "debug", "config", "--services"}, env: []string{"COMPOSE_PROFILES=tools"}, want: "want-debug-services.txt", unordered: true},
+	{name: "profiles/services-default", fixture: "profiles", args: []string{"config", "--services"}, env: noEnv, want: "want-services.txt", unordered: true},
 	{name: "profiles/list", fixture: "profiles", args: []string{"config", "--profiles"}, env: noEnv, want: "want-profiles.txt"},
 	// naming a service enables it whatever its profiles, and selects its
 	// dependencies with it
@@ -108,6 +128,11 @@ var configCases = []configCase{
 	// COMPOSE_* settings in .env count as if set in the environment
 	{name: "dotenv-compose-vars", fixture: "dotenv-compose-vars", args: []string{"config"}, env: noEnv, want: "want.yaml"},
 	{name: "dotenv-compose-vars/env-wins", fixture: "dotenv-compose-vars", args: []string{"config"}, env: []string{"COMPOSE_PROFILES=", "COMPOSE_PROJECT_NAME=other"}, want: "want-env-wins.yaml"},
+	// the hash of what a container is created from: env files merged into
+	// the environment, unless --no-env-resolution (and paths kept relative
+	// there, as the env file's path is part of what is hashed)
+	{name: "envfiles/hash", fixture: "envfiles", args: []string{"config", "--hash", "*"}, env: noEnv, want: "want-hash.txt"},
+	{name: "envfiles/hash-no-env-resolution", fixture: "envfiles", args: []string{"config", "--hash", "app", "--no-env-resolution", "--no-path-resolution"}, env: noEnv, want: "want-hash-no-env-resolution.txt"},
 	{name: "envfiles/environment", fixture: "envfiles", args: []string{"config", "--environment"}, env: []string{"TAG=9.9"}, want: "want-environment.txt"},
 
 	// interpolation
@@ -126,9 +151,9 @@ var configCases = []configCase{
 	// the example stack
 	{name: "example/yaml", fixture: "example", from: exampleFiles, args: []string{"config"}, env: noEnv, want: "want.yaml"},
 	{name: "example/json", fixture: "example", from: exampleFiles, args: []string{"config", "--format", "json"}, env: noEnv, want: "want.json"},
-	{name: "example/services", fixture: "example", from: exampleFiles, args: []string{"config", "--services"}, env: noEnv, want: "want-services.txt"},
-	{name: "example/images", fixture: "example", from: exampleFiles, args: []string{"config", "--images"}, env: noEnv, want: "want-images.txt"},
-	{name: "example/variables", fixture: "example", from: exampleFiles, args: []string{"config", "--variables"}, env: noEnv, want: "want-variables.txt"},
+	{name: "example/services", fixture: "example", from: exampleFiles, args: []string{"config", "--services"}, env: noEnv, want: "want-services.txt", unordered: true},
+	{name: "example/images", fixture: "example", from: exampleFiles, args: []string{"config", "--images"}, env: noEnv, want: "want-images.txt", unordered: true},
+	{name: "example/variables", fixture: "example", from: exampleFiles, args: []string{"config", "--variables"}, env: noEnv, want: "want-variables.txt", unordered: true},
 	// store with what it depends on; the front network no selected service
 	// uses is left out
 	{name: "example/service-arg", fixture: "example", from: exampleFiles, args: []string{"config", "store"}, env: []string{"LOG_LEVEL=debug"}, want: "want-store.yaml"},
@@ -137,17 +162,19 @@ var configCases = []configCase{
 	{name: "flags/yaml", fixture: "flags", args: []string{"config"}, env: shopEnv, want: "want.yaml"},
 	{name: "flags/format-yaml", fixture: "flags", args: []string{"config", "--format", "yaml"}, env: shopEnv, want: "want.yaml"},
 	{name: "flags/json", fixture: "flags", args: []string{"config", "--format", "json"}, env: shopEnv, want: "want.json"},
-	{name: "flags/services", fixture: "flags", args: []string{"config", "--services"}, env: shopEnv, want: "want-services.txt"},
-	{name: "flags/services-no-interpolate", fixture: "flags", args: []string{"config", "--services", "--no-interpolate"}, env: noEnv, want: "want-services-no-interpolate.txt"},
-	{name: "flags/volumes", fixture: "flags", args: []string{"config", "--volumes"}, env: shopEnv, want: "want-volumes.txt"},
-	{name: "flags/volumes-profile", fixture: "flags", args: []string{"--profile", "tools", "config", "--volumes"}, env: shopEnv, want: "want-volumes-tools.txt"},
-	{name: "flags/networks", fixture: "flags", args: []string{"config", "--networks"}, env: shopEnv, want: "want-networks.txt"},
-	// Compose loads the lists with its defaults whatever --no-normalize
-	// and --no-consistency say: the default network is still there
-	{name: "flags/networks-no-normalize", fixture: "flags", args: []string{"config", "--networks", "--no-normalize"}, env: shopEnv, want: "want-networks.txt"},
+	{name: "flags/services", fixture: "flags", args: []string{"config", "--services"}, env: shopEnv, want: "want-services.txt", unordered: true},
+	{name: "flags/services-no-interpolate", fixture: "flags", args: []string{"config", "--services", "--no-interpolate"}, env: noEnv, want: "want-services-no-interpolate.txt", unordered: true},
+	{name: "flags/volumes", fixture: "flags", args: []string{"config", "--volumes"}, env: shopEnv, want: "want-volumes.txt", unordered: true},
+	{name: "flags/volumes-profile", fixture: "flags", args: []string{"--profile", "tools", "config", "--volumes"}, env: shopEnv, want: "want-volumes-tools.txt", unordered: true},
+	{name: "flags/networks", fixture: "flags", args: []string{"config", "--networks"}, env: shopEnv, want: "want-networks.txt", unordered: true},
+	// the listings load the project with the --no-* flags, as Compose
+	// does: without normalisation the default network is undefined
+	{name: "flags/networks-no-normalize", fixture: "flags", args: []string{"config", "--networks", "--no-normalize"}, env: shopEnv, code: 1,
+		stderr: []string{`service "frontend" refers to undefined network default`}},
+	{name: "flags/networks-no-normalize-no-consistency", fixture: "flags", args: []string{"config", "--networks", "--no-normalize", "--no-consistency"}, env: shopEnv, want: "want-networks-no-normalize.txt", unordered: true},
 	{name: "flags/profiles", fixture: "flags", args: []string{"config", "--profiles"}, env: shopEnv, want: "want-profiles.txt"},
-	{name: "flags/images", fixture: "flags", args: []string{"config", "--images"}, env: shopEnv, want: "want-images.txt"},
-	{name: "flags/images-service", fixture: "flags", args: []string{"config", "--images", "backend"}, env: shopEnv, want: "want-images-backend.txt"},
+	{name: "flags/images", fixture: "flags", args: []string{"config", "--images"}, env: shopEnv, want: "want-images.txt", unordered: true},
+	{name: "flags/images-service", fixture: "flags", args: []string{"config", "--images", "backend"}, env: shopEnv, want: "want-images-backend.txt", unordered: true},
 	{name: "flags/hash-all", fixture: "flags", args: []string{"config", "--hash", "*"}, env: shopEnv, want: "want-hash.txt"},
 	{name: "flags/hash-some", fixture: "flags", args: []string{"config", "--hash", "frontend,db"}, env: shopEnv, want: "want-hash-some.txt"},
 	{name: "flags/quiet", fixture: "flags", args: []string{"config", "-q"}, env: shopEnv, want: "want-empty.txt"},
@@ -165,14 +192,15 @@ var configCases = []configCase{
 		stderr: []string{`service "frontend" refers to undefined network default`}},
 	{name: "flags/no-normalize-no-consistency", fixture: "flags", args: []string{"config", "--no-normalize", "--no-consistency"}, env: shopEnv, want: "want-no-normalize.yaml"},
 	{name: "profiles/no-normalize", fixture: "profiles", args: []string{"config", "--no-normalize"}, env: noEnv, want: "want-no-normalize.yaml"},
-	{name: "flags/variables", fixture: "flags", args: []string{"config", "--variables"}, env: noEnv, want: "want-variables.txt"},
+	{name: "flags/variables", fixture: "flags", args: []string{"config", "--variables"}, env: noEnv, want: "want-variables.txt", unordered: true},
 	{name: "flags/variables-json", fixture: "flags", args: []string{"config", "--variables", "--format", "json"}, env: noEnv, want: "want-variables.json"},
 	{name: "flags/variables-yaml", fixture: "flags", args: []string{"config", "--variables", "--format", "yaml"}, env: noEnv, want: "want-variables.yaml"},
 	{name: "flags/environment", fixture: "flags", args: []string{"config", "--environment"}, env: append([]string{"HTTP_PORT=9090"}, shopEnv...), want: "want-environment.txt"},
 	{name: "flags/service-args", fixture: "flags", args: []string{"config", "frontend"}, env: shopEnv, want: "want-frontend.yaml"},
 	{name: "flags/service-args-profile", fixture: "flags", args: []string{"config", "adminer", "db"}, env: shopEnv, want: "want-adminer-db.yaml"},
 	{name: "flags/env-override", fixture: "flags", args: []string{"config", "frontend"}, env: append([]string{"HTTP_PORT=9090", "FRONTEND_TAG=2.1"}, shopEnv...), want: "want-frontend-env.yaml"},
-	{name: "flags/convert-alias", fixture: "flags", args: []string{"convert"}, env: shopEnv, want: "want.yaml"},
+	{name: "flags/convert-alias", fixture: "flags", args: []string{"convert"}, env: shopEnv, want: "want.yaml",
+		composeDiffers: "Berth keeps `convert`, the alias of config that Compose v2 had"},
 	{name: "flags/resolve-image-digests", fixture: "flags", args: []string{"config", "--resolve-image-digests"}, env: shopEnv, code: 1,
 		stderr: []string{"--resolve-image-digests", "registr"}},
 	{name: "flags/unknown-service", fixture: "flags", args: []string{"config", "nope"}, env: shopEnv, code: 1,
@@ -196,6 +224,26 @@ func TestConfigGolden(t *testing.T) {
 
 			var stdout, stderr bytes.Buffer
 			env := append([]string(nil), tc.env...)
+			if *composeBin != "" {
+				if tc.composeDiffers != "" {
+					t.Skip("Berth differs from Compose on purpose: " + tc.composeDiffers)
+				}
+				code, out, errOut := runCompose(t, dir, env, tc.args)
+				if (code == 0) != (tc.code == 0) {
+					t.Fatalf("compose %s: exit %d, Berth's golden wants %d\nstderr: %s", strings.Join(tc.args, " "), code, tc.code, errOut)
+				}
+				got := out
+				if tc.outFile != "" {
+					var err error
+					if got, err = os.ReadFile(filepath.Join(dir, tc.outFile)); err != nil {
+						t.Fatalf("compose -o did not write the file: %v", err)
+					}
+				}
+				if tc.code == 0 && tc.want != "" {
+					checkComposeGolden(t, filepath.Join("testdata", "config", tc.fixture, tc.want), withPlaceholder(t, got, root), tc.unordered)
+				}
+				return
+			}
 			code := Run(context.Background(), tc.args, Streams{
 				In: strings.NewReader(""), Out: &stdout, Err: &stderr, Environ: env, WorkDir: dir,
 			})
@@ -278,6 +326,18 @@ func TestConfigOutputIsAValidComposeFile(t *testing.T) {
 	}
 }
 
+// runCompose runs the -compose binary in dir with exactly env and returns
+// its exit code, stdout and stderr.
+func runCompose(t *testing.T, dir string, env, args []string) (int, []byte, string) {
+	t.Helper()
+	cmd := exec.Command(*composeBin, args...)
+	cmd.Dir = dir
+	cmd.Env = append([]string{}, env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	return exitCode(t, cmd.Run()), out.Bytes(), errOut.String()
+}
+
 func runConfigOK(t *testing.T, dir string, env []string, args ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
@@ -311,6 +371,27 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("output differs from %s (run with -update to rewrite it, then review the diff)\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+// checkComposeGolden compares what Compose printed with a golden file, as a
+// set of lines when unordered.
+func checkComposeGolden(t *testing.T, path string, got []byte, unordered bool) {
+	t.Helper()
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unordered {
+		sortLines := func(b []byte) []byte {
+			lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+			slices.Sort(lines)
+			return []byte(strings.Join(lines, "\n"))
+		}
+		got, want = sortLines(got), sortLines(want)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("Compose's output differs from %s\ngot:\n%s\nwant:\n%s", path, got, want)
 	}
 }
 

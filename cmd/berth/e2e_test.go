@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -89,14 +90,22 @@ func (s *stack) berth(env []string, args ...string) (int, string, string) {
 	cmd.Env = append(append([]string{}, s.environ...), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		s.t.Fatalf("running berth %v: %v", args, err)
-	}
+	code := exitCode(s.t, cmd.Run())
 	return code, out.String(), errOut.String()
+}
+
+// exitCode is the exit status that cmd.Run's error reports; an error other
+// than a non-zero exit (the program could not be started) fails the test.
+func exitCode(t testing.TB, err error) int {
+	t.Helper()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		t.Fatalf("running a command: %v", err)
+	}
+	return 0
 }
 
 // ok runs berth and fails the test unless it exits 0.
