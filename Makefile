@@ -7,8 +7,11 @@ LDFLAGS       := -X main.version=$(VERSION)
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME      ?= 30s
 EXAMPLE       := examples/microservices/compose.yaml
+COMPOSE_VERSION ?= v5.5.0
+COMPOSE_BIN   ?= $(CURDIR)/.cache/compose-$(COMPOSE_VERSION)/docker-compose
+COMPAT_TEST   := BERTH_REQUIRE_DOCKER=1 $(GO) test -tags compat -count=1 -run '^(TestConfigGolden|TestComposeInterop)$$' ./cmd/berth -compose $(COMPOSE_BIN)
 
-.PHONY: all build test lint fuzz demo demo-down bench clean seed-images
+.PHONY: all build test compat lint fuzz demo demo-down bench clean seed-images
 
 all: build
 
@@ -16,15 +19,29 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/berth ./cmd/berth
 
 # The example stack's end-to-end test builds FROM golang: seed-images makes
-# sure the base images exist on machines without a registry.
-test: seed-images
+# sure the base images exist on machines without a registry. The run ends
+# with the compatibility tests (see compat), so that every change proves
+# that Compose and Berth each see the other's project as their own.
+test: seed-images $(COMPOSE_BIN)
 	$(GO) vet ./...
+	$(GO) vet -tags compat ./cmd/berth
 	BERTH_REQUIRE_DOCKER=1 $(GO) test -race -count=1 -timeout 14m ./...
+	$(COMPAT_TEST)
+
+# Compatibility with Docker Compose itself: the `config` goldens and a
+# project brought up by either tool, checked against Compose v5.5.0 (the
+# release built on Berth's compose-go), which is built from its Go module
+# into .cache/ the first time (about a minute on 2 cores).
+compat: seed-images $(COMPOSE_BIN)
+	$(COMPAT_TEST)
+
+$(COMPOSE_BIN):
+	bash cmd/berth/testdata/build-compose.sh $(COMPOSE_VERSION) $@
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) -tags compat ./...
 
 # Fuzz project.Load on YAML bytes for a bounded time (FUZZTIME=2m make fuzz).
 fuzz:
@@ -51,7 +68,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkStack$$' -benchtime $(BENCHTIME) -timeout 30m ./cmd/berth 2>&1 | awk -f cmd/berth/testdata/benchtable.awk
 
 clean:
-	rm -rf bin
+	rm -rf bin .cache
 
 # Create busybox:latest, alpine:latest and golang:<host Go version> (and
 # golang:<major.minor>) on the engine from local files, when missing, for
