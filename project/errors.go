@@ -1,6 +1,7 @@
 package project
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"go.yaml.in/yaml/v4"
@@ -40,7 +42,7 @@ func (e *FileError) Error() string {
 func (e *FileError) Unwrap() error { return e.Err }
 
 var (
-	parseErrRe    = regexp.MustCompile(`(?s)^failed to parse (.+?): (yaml: .*)$`)
+	parseErrRe    = regexp.MustCompile(`(?s)^failed to parse (.+?): ((?:yaml: |go-yaml ).*)$`)
 	validateErrRe = regexp.MustCompile(`^validating (.+?): (.*)$`)
 	markRe        = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
 	leadingMarkRe = regexp.MustCompile(`^line (\d+)(?:, column (\d+))?: `)
@@ -50,6 +52,66 @@ var (
 	serviceRe     = regexp.MustCompile(`^service "([^"]+)"`)
 	trailingRe    = regexp.MustCompile(`: ([^:\s]+)$`)
 )
+
+// yamlPosition finds the YAML parser's error in err and returns where it
+// is and what it says; ok is false when err holds none. data is the file's
+// content (nil when it cannot be read). The construct the parser was in,
+// when it started elsewhere, follows the message ("did not find expected
+// key (while parsing a block mapping at line 2, column 3)"); an error found
+// only at the end of the file, such as an unclosed [ or quote, is placed
+// where that construct starts, or else on the file's last character, not
+// on the empty line after it.
+func yamlPosition(err error, data []byte) (line, col int, text string, ok bool) {
+	var le *yaml.LoadError
+	if !errors.As(err, &le) {
+		var les *yaml.LoadErrors
+		if !errors.As(err, &les) || len(les.Errors) == 0 {
+			return 0, 0, "", false
+		}
+		le = les.Errors[0]
+	}
+	if leadingMarkRe.MatchString(le.Message) {
+		// the constructor puts the line in the message ("line 4: mapping
+		// key "image" already defined at line 3") and no mark of its own
+		line, col, text = positioned(le.Message)
+		return line, col, text, true
+	}
+	mark, text := le.Mark, le.Message
+	hasContext := le.ContextMsg != "" && le.ContextMark.Line > 0 && le.ContextMark != le.Mark
+	end := len(bytes.TrimRight(data, " \t\r\n"))
+	if data != nil && mark.Index >= end {
+		switch {
+		case hasContext && le.ContextMark.Index < end:
+			return le.ContextMark.Line, le.ContextMark.Column,
+				fmt.Sprintf("%s (%s that starts here and is not closed before the file ends)", text, le.ContextMsg), true
+		case end > 0:
+			line, col := lineColumn(data, end-1)
+			return line, col, text + " (at the end of the file)", true
+		}
+	}
+	if hasContext {
+		text += fmt.Sprintf(" (%s at line %d, column %d)", le.ContextMsg, le.ContextMark.Line, le.ContextMark.Column)
+	}
+	return mark.Line, mark.Column, text, true
+}
+
+// lineColumn is the 1-based line and column (in characters) of the byte at
+// offset in data.
+func lineColumn(data []byte, offset int) (line, col int) {
+	before := data[:offset]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return bytes.Count(before, []byte{'\n'}) + 1, utf8.RuneCount(data[start:offset]) + 1
+}
+
+// located is where a YAML error in file is and what it says: from the
+// parser's typed error when err holds one, else from the mark in msg.
+func located(err error, file, msg string) (line, col int, text string) {
+	data, _ := os.ReadFile(file)
+	if line, col, text, ok := yamlPosition(err, data); ok {
+		return line, col, text
+	}
+	return positioned(msg)
+}
 
 // positioned splits a YAML parser message into its line/column mark and the
 // text after it: "line 3, column 4: did not find expected key". A list of
@@ -115,7 +177,7 @@ func explain(ctx context.Context, po *cli.ProjectOptions, opts Options, err erro
 		return errEmptyName
 	}
 	if m := parseErrRe.FindStringSubmatch(msg); m != nil {
-		line, col, text := positioned(m[2])
+		line, col, text := located(err, m[1], m[2])
 		return &FileError{File: display(opts, m[1]), Line: line, Column: col, Err: errors.New(text)}
 	}
 	if m := validateErrRe.FindStringSubmatch(msg); m != nil {
@@ -133,7 +195,7 @@ func explain(ctx context.Context, po *cli.ProjectOptions, opts Options, err erro
 		fe.Line, fe.Column = locate([]string{m[1]}, path)
 		return fe
 	}
-	if strings.HasPrefix(msg, "yaml: ") {
+	if _, _, _, ok := yamlPosition(err, nil); ok || strings.HasPrefix(msg, "yaml: ") {
 		// compose-go reads the top-level name with a bare YAML parse first
 		for _, f := range po.ConfigPaths {
 			if perr := yamlError(f); perr != nil {
@@ -263,8 +325,9 @@ func child(n *yaml.Node, key string) (*yaml.Node, int, int) {
 	return nil, 0, 0
 }
 
-// yamlError parses file on its own and, if it is not valid YAML, returns a
-// constructor for a FileError carrying the parser's position.
+// yamlError parses file on its own and, if it is not valid YAML or its top
+// level is not a mapping, returns a constructor for a FileError carrying
+// the parser's position.
 func yamlError(file string) func(string) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -273,10 +336,19 @@ func yamlError(file string) func(string) error {
 	var doc yaml.Node
 	perr := yaml.Unmarshal(data, &doc)
 	if perr == nil {
+		if len(doc.Content) > 0 && doc.Content[0].Kind != yaml.MappingNode {
+			// the words compose-go uses when it gets this far
+			return func(name string) error {
+				return &FileError{File: name, Err: errors.New("top-level object must be a mapping")}
+			}
+		}
 		return nil
 	}
 	return func(name string) error {
-		line, col, text := positioned(perr.Error())
+		line, col, text, ok := yamlPosition(perr, data)
+		if !ok {
+			line, col, text = positioned(perr.Error())
+		}
 		return &FileError{File: name, Line: line, Column: col, Err: errors.New(text)}
 	}
 }

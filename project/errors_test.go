@@ -3,16 +3,15 @@ package project_test
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/berth-dev/berth/project"
 )
 
-// errorCases are compose files Load must refuse. Each error must start with
-// the file and, where known, line and column of the problem, and say what
-// is wrong.
-var errorCases = []struct {
+// errorCase is a compose file Load must refuse, and the error it must give.
+type errorCase struct {
 	name string
 	// files to write; compose.yaml is the one loaded unless configPaths
 	// says otherwise
@@ -24,35 +23,40 @@ var errorCases = []struct {
 	file      string
 	line, col int
 	contains  []string
-}{
+}
+
+// errorCases are compose files Load must refuse. Each error must start with
+// the file and, where known, line and column of the problem, and say what
+// is wrong.
+var errorCases = []errorCase{
 	{
 		name:  "YAML syntax error",
 		files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n   bad: 1\n"},
-		file:  "compose.yaml", line: 3, col: 4,
-		contains: []string{"did not find expected key"},
+		file:  "compose.yaml", line: 4, col: 4,
+		contains: []string{"did not find expected key (while parsing a block mapping at line 2, column 3)"},
 	},
 	{
 		name:  "unclosed flow sequence",
 		files: map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    ports: [80\n"},
-		file:  "compose.yaml", line: 4,
-		contains: []string{"did not find expected ',' or ']'"},
+		file:  "compose.yaml", line: 4, col: 12,
+		contains: []string{"did not find expected ',' or ']'", "starts here and is not closed before the file ends"},
 	},
 	{
 		name:  "unterminated quoted string",
 		files: map[string]string{"compose.yaml": "services:\n  web:\n    image: \"nginx\n"},
-		file:  "compose.yaml", line: 4,
-		contains: []string{"unexpected end of stream"},
+		file:  "compose.yaml", line: 3, col: 12,
+		contains: []string{"unexpected end of stream", "quoted scalar that starts here"},
 	},
 	{
 		name:  "tab indentation",
 		files: map[string]string{"compose.yaml": "services:\n  web:\n\timage: nginx\n"},
-		file:  "compose.yaml", line: 3,
+		file:  "compose.yaml", line: 3, col: 1,
 		contains: []string{"found character that cannot start any token"},
 	},
 	{
 		name:  "tab indentation of a service",
 		files: map[string]string{"compose.yaml": "services:\n\tweb:\n    image: nginx\n"},
-		file:  "compose.yaml", line: 2,
+		file:  "compose.yaml", line: 2, col: 1,
 		contains: []string{"found character that cannot start any token"},
 	},
 	{
@@ -64,7 +68,7 @@ var errorCases = []struct {
 	{
 		name:  "unknown anchor",
 		files: map[string]string{"compose.yaml": "services:\n  web:\n    <<: *missing\n"},
-		file:  "compose.yaml", line: 3, col: 10,
+		file:  "compose.yaml", line: 3, col: 9,
 		contains: []string{"unknown anchor 'missing'"},
 	},
 	{
@@ -232,7 +236,7 @@ var errorCases = []struct {
 	{
 		name:  "anchor cycle",
 		files: map[string]string{"compose.yaml": "x-a: &a\n  b: *a\nservices: {}\n"},
-		file:  "compose.yaml", line: 1,
+		file:  "compose.yaml", line: 1, col: 1,
 		contains: []string{"cycle detected"},
 	},
 	{
@@ -252,8 +256,8 @@ var errorCases = []struct {
 			"conf/override.yaml": "services:\n  web:\n    image: [\n",
 		},
 		configPaths: []string{"compose.yaml", "conf/override.yaml"},
-		file:        "conf/override.yaml", line: 3,
-		contains: []string{"did not find expected node content"},
+		file:        "conf/override.yaml", line: 3, col: 12,
+		contains: []string{"did not find expected node content (at the end of the file)"},
 	},
 	{
 		name: "duplicate container name",
@@ -271,50 +275,60 @@ var errorCases = []struct {
 	},
 }
 
+// TestLoadErrors runs each case with -p and without: without it, the
+// loader reads the files' top-level name first, a path of its own to the
+// same errors.
 func TestLoadErrors(t *testing.T) {
 	for _, tc := range errorCases {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			writeFiles(t, dir, tc.files)
-			_, err := loadDir(t, dir, project.Options{
-				ProjectName: testProject,
-				ConfigPaths: tc.configPaths,
-				Environ:     tc.environ,
+		for _, name := range []string{testProject, ""} {
+			t.Run(fmt.Sprintf("%s/name=%q", tc.name, name), func(t *testing.T) {
+				checkLoadError(t, tc, name)
 			})
-			if err == nil {
-				t.Fatal("Load succeeded")
-			}
-			msg := err.Error()
-			prefix := tc.file
-			if tc.line > 0 {
-				prefix += fmt.Sprintf(":%d", tc.line)
-				if tc.col > 0 {
-					prefix += fmt.Sprintf(":%d", tc.col)
-				}
-			}
-			prefix += ": "
-			if !strings.HasPrefix(msg, prefix) {
-				t.Errorf("error %q does not start with %q", msg, prefix)
-			}
-			for _, want := range tc.contains {
-				if !strings.Contains(msg, want) {
-					t.Errorf("error %q does not contain %q", msg, want)
-				}
-			}
-			if strings.Contains(msg, dir) {
-				t.Errorf("error %q names the file by its absolute path, not as the user did", msg)
-			}
-			var fe *project.FileError
-			if !errors.As(err, &fe) {
-				t.Fatalf("error %v (%T) is not a *project.FileError", err, err)
-			}
-			if fe.File != tc.file || fe.Line != tc.line || fe.Column != tc.col {
-				t.Errorf("FileError at %s:%d:%d, want %s:%d:%d", fe.File, fe.Line, fe.Column, tc.file, tc.line, tc.col)
-			}
-			if fe.Unwrap() == nil || !strings.HasSuffix(msg, fe.Unwrap().Error()) {
-				t.Errorf("FileError.Unwrap() = %v, want the error after the position", fe.Unwrap())
-			}
-		})
+		}
+	}
+}
+
+func checkLoadError(t *testing.T, tc errorCase, name string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "proj")
+	writeFiles(t, dir, tc.files)
+	_, err := loadDir(t, dir, project.Options{
+		ProjectName: name,
+		ConfigPaths: tc.configPaths,
+		Environ:     tc.environ,
+	})
+	if err == nil {
+		t.Fatal("Load succeeded")
+	}
+	msg := err.Error()
+	prefix := tc.file
+	if tc.line > 0 {
+		prefix += fmt.Sprintf(":%d", tc.line)
+		if tc.col > 0 {
+			prefix += fmt.Sprintf(":%d", tc.col)
+		}
+	}
+	prefix += ": "
+	if !strings.HasPrefix(msg, prefix) {
+		t.Errorf("error %q does not start with %q", msg, prefix)
+	}
+	for _, want := range tc.contains {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not contain %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, dir) {
+		t.Errorf("error %q names the file by its absolute path, not as the user did", msg)
+	}
+	var fe *project.FileError
+	if !errors.As(err, &fe) {
+		t.Fatalf("error %v (%T) is not a *project.FileError", err, err)
+	}
+	if fe.File != tc.file || fe.Line != tc.line || fe.Column != tc.col {
+		t.Errorf("FileError at %s:%d:%d, want %s:%d:%d", fe.File, fe.Line, fe.Column, tc.file, tc.line, tc.col)
+	}
+	if fe.Unwrap() == nil || !strings.HasSuffix(msg, fe.Unwrap().Error()) {
+		t.Errorf("FileError.Unwrap() = %v, want the error after the position", fe.Unwrap())
 	}
 }
 
