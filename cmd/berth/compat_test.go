@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,9 +109,29 @@ func (s *stack) containerIDs() map[string]string {
 	return ids
 }
 
+// anonymousVolumes lists the volumes without a name in the compose file
+// that the project's containers mount.
+func (s *stack) anonymousVolumes() []string {
+	s.t.Helper()
+	cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true,
+		Filters: filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var anon []string
+	for _, c := range cs {
+		for _, m := range c.Mounts {
+			if m.Type == "volume" && !strings.HasPrefix(m.Name, s.name+"_") && !slices.Contains(anon, m.Name) {
+				anon = append(anon, m.Name)
+			}
+		}
+	}
+	return anon
+}
+
 // TestComposeInterop: a project brought up by Docker Compose is converged
 // for Berth, one brought up by Berth is converged for Compose (it recreates
-// nothing), and Compose's down removes what Berth created.
+// nothing), and Compose's down -v removes what Berth created.
 func TestComposeInterop(t *testing.T) {
 	if *composeBin == "" {
 		t.Fatal("-compose is required with -tags compat: the path of a Docker Compose v2+ binary (make compat builds one)")
@@ -148,7 +169,7 @@ func TestComposeInterop(t *testing.T) {
 
 	// Berth's project is converged for Compose
 	{
-		s.ok(env, "down")
+		s.ok(env, "down", "-v") // -v: also compose's anonymous volume
 		s.ok(env, "up", "-d", "--wait")
 		before := s.containerIDs()
 		out := s.compose("up", "-d", "--wait")
@@ -162,11 +183,22 @@ func TestComposeInterop(t *testing.T) {
 		}
 	}
 
-	// Compose's down removes Berth's containers and networks
+	// Compose's down -v removes Berth's containers, networks and volumes,
+	// anonymous ones included
 	{
-		s.compose("down")
+		anon := s.anonymousVolumes()
+		if len(anon) != 1 {
+			t.Fatalf("anonymous volumes of berth's containers: %v, want db's /anon", anon)
+		}
+		s.compose("down", "-v")
 		if ids := s.containerIDs(); len(ids) != 0 {
 			t.Fatalf("left after compose down: %v", ids)
+		}
+		if _, err := s.docker.VolumeInspect(context.Background(), s.name+"_data"); err == nil {
+			t.Error("compose down -v kept berth's named volume")
+		}
+		if _, err := s.docker.VolumeInspect(context.Background(), anon[0]); err == nil {
+			t.Error("compose down -v kept the anonymous volume of berth's container")
 		}
 		nets, err := s.docker.NetworkList(context.Background(), network.ListOptions{
 			Filters: filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))})
