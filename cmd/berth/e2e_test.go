@@ -1022,8 +1022,14 @@ func TestBuildFlags(t *testing.T) {
 	if err != nil || ins.Config.Labels["berth.test.gen"] != "7" {
 		t.Fatalf("--build-arg GEN=7 did not reach the build: %v %v", err, ins.Config)
 	}
-	if out := s.ok(nil, "--parallel", "1", "build", "--build-arg", "GEN=7", "app"); !strings.Contains(out, "Using cache") {
+	out := s.ok(nil, "--parallel", "1", "build", "--build-arg", "GEN=7", "app")
+	if !strings.Contains(out, "Using cache") {
 		t.Fatalf("a second identical build used no cache:\n%s", out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.HasPrefix(line, "app | ") {
+			t.Fatalf("build output line %q is not prefixed with its service:\n%s", line, out)
+		}
 	}
 	if out := s.ok(nil, "build", "--no-cache", "--build-arg", "GEN=7", "app"); strings.Contains(out, "Using cache") {
 		t.Fatalf("build --no-cache used the cache:\n%s", out)
