@@ -103,10 +103,10 @@ func lineColumn(data []byte, offset int) (line, col int) {
 	return bytes.Count(before, []byte{'\n'}) + 1, utf8.RuneCount(data[start:offset]) + 1
 }
 
-// located is where a YAML error in file is and what it says: from the
-// parser's typed error when err holds one, else from the mark in msg.
-func located(err error, file, msg string) (line, col int, text string) {
-	data, _ := os.ReadFile(file)
+// located is where a YAML error in a file holding data is and what it
+// says: from the parser's typed error when err holds one, else from the
+// mark in msg.
+func located(err error, data []byte, msg string) (line, col int, text string) {
 	if line, col, text, ok := yamlPosition(err, data); ok {
 		return line, col, text
 	}
@@ -177,7 +177,8 @@ func explain(ctx context.Context, po *cli.ProjectOptions, opts Options, err erro
 		return errEmptyName
 	}
 	if m := parseErrRe.FindStringSubmatch(msg); m != nil {
-		line, col, text := located(err, m[1], m[2])
+		data, _ := os.ReadFile(m[1])
+		line, col, text := located(err, data, m[2])
 		return &FileError{File: display(opts, m[1]), Line: line, Column: col, Err: errors.New(text)}
 	}
 	if m := validateErrRe.FindStringSubmatch(msg); m != nil {
@@ -345,10 +346,7 @@ func yamlError(file string) func(string) error {
 		return nil
 	}
 	return func(name string) error {
-		line, col, text, ok := yamlPosition(perr, data)
-		if !ok {
-			line, col, text = positioned(perr.Error())
-		}
+		line, col, text := located(perr, data, perr.Error())
 		return &FileError{File: name, Line: line, Column: col, Err: errors.New(text)}
 	}
 }
