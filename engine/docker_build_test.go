@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -469,6 +470,53 @@ LABEL stage=final
 	_, err = c.Build(ctx, p, "web", BuildOptions{Quiet: true}, nil)
 	if err == nil || !strings.Contains(err.Error(), `service "web": build failed`) || !strings.Contains(err.Error(), "secret.txt") {
 		t.Errorf("COPY of an ignored file: got %v, want the builder's error", err)
+	}
+}
+
+// TestBuildSectionReachesTheBuilder checks on the engine the build fields
+// that act inside the build's RUN steps — network, extra_hosts, shm_size —
+// and no_cache: each RUN prints what it saw, and the builder's log shows it.
+func TestBuildSectionReachesTheBuilder(t *testing.T) {
+	c := connect(t)
+	base := enginetest.Image(t, c.api)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	p := buildProject(t, c, `
+services:
+  web:
+    build:
+      context: .
+      network: none
+      extra_hosts: ["gateway.test=127.0.0.2"]
+      shm_size: 96m
+      no_cache: true
+`, map[string]string{"Dockerfile": "FROM " + base + `
+RUN ["/app", "cat", "/etc/hosts"]
+RUN ["/app", "cat", "/proc/mounts"]
+RUN ["/app", "cat", "/proc/net/dev"]
+`})
+	var lines []string
+	if _, err := c.Build(ctx, p, "web", BuildOptions{}, func(l string) { lines = append(lines, l) }); err != nil {
+		t.Fatal(err)
+	}
+	log := strings.Join(lines, "\n")
+	if !regexp.MustCompile(`127\.0\.0\.2\s+gateway\.test`).MatchString(log) {
+		t.Errorf("extra_hosts: /etc/hosts in the build has no gateway.test entry:\n%s", log)
+	}
+	if !regexp.MustCompile(`/dev/shm tmpfs \S*size=98304k`).MatchString(log) {
+		t.Errorf("shm_size: /dev/shm in the build is not 96m:\n%s", log)
+	}
+	if !strings.Contains(log, "lo:") || strings.Contains(log, "eth0:") {
+		t.Errorf("network: none: the build has an interface besides lo:\n%s", log)
+	}
+
+	// no_cache: an identical second build runs every step again
+	lines = nil
+	if _, err := c.Build(ctx, p, "web", BuildOptions{}, func(l string) { lines = append(lines, l) }); err != nil {
+		t.Fatal(err)
+	}
+	if log := strings.Join(lines, "\n"); strings.Contains(log, "Using cache") {
+		t.Errorf("no_cache: the second build used the cache:\n%s", log)
 	}
 }
 
