@@ -22,11 +22,19 @@ type imageFlags struct {
 	pull    string
 }
 
+// imageGetter is what getImages needs of the engine: *engine.Client, or a
+// fake in tests.
+type imageGetter interface {
+	Build(ctx context.Context, p *project.Project, svc string, opts engine.BuildOptions, log func(line string)) (string, error)
+	Tag(ctx context.Context, id, ref string) error
+	Pull(ctx context.Context, service, ref string, log func(string)) error
+}
+
 // getImages builds and pulls what the project needs before containers are
 // planned: in parallel (bounded by parallel), each line of output prefixed
 // with its service. It stops at the first failure, before anything else
 // runs, so nothing that needs a failed image is started.
-func getImages(ctx context.Context, w io.Writer, c *engine.Client, p *project.Project, steps []planner.ImageStep, bo engine.BuildOptions, parallel int, ignorePullFailures bool) error {
+func getImages(ctx context.Context, w io.Writer, c imageGetter, p *project.Project, steps []planner.ImageStep, bo engine.BuildOptions, parallel int, ignorePullFailures bool) error {
 	if len(steps) == 0 {
 		return nil
 	}
@@ -70,6 +78,9 @@ func getImages(ctx context.Context, w io.Writer, c *engine.Client, p *project.Pr
 	}
 	for _, s := range firsts {
 		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err // another build or pull failed: start no more
+			}
 			start := time.Now()
 			if s.Build {
 				id, err := c.Build(gctx, p, s.Service, bo, logFor(s.Service))
