@@ -93,17 +93,24 @@ func (s *stack) compose(args ...string) string {
 	return out.String() + errOut.String()
 }
 
-// containerIDs maps the project's container names to their IDs, as the
-// engine lists them.
-func (s *stack) containerIDs() map[string]string {
+// containers lists the project's containers, running or not, as the
+// engine reports them.
+func (s *stack) containers() []container.Summary {
 	s.t.Helper()
 	cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true,
 		Filters: filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))})
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	return cs
+}
+
+// containerIDs maps the project's container names to their IDs, as the
+// engine lists them.
+func (s *stack) containerIDs() map[string]string {
+	s.t.Helper()
 	ids := map[string]string{}
-	for _, c := range cs {
+	for _, c := range s.containers() {
 		ids[strings.TrimPrefix(c.Names[0], "/")] = c.ID
 	}
 	return ids
@@ -113,13 +120,8 @@ func (s *stack) containerIDs() map[string]string {
 // that the project's containers mount.
 func (s *stack) anonymousVolumes() []string {
 	s.t.Helper()
-	cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true,
-		Filters: filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))})
-	if err != nil {
-		s.t.Fatal(err)
-	}
 	var anon []string
-	for _, c := range cs {
+	for _, c := range s.containers() {
 		for _, m := range c.Mounts {
 			if m.Type == "volume" && !strings.HasPrefix(m.Name, s.name+"_") && !slices.Contains(anon, m.Name) {
 				anon = append(anon, m.Name)
