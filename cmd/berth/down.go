@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 
+	"github.com/berth-dev/berth/engine/docker"
+
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
@@ -47,7 +49,7 @@ func runDown(ctx context.Context, stdout, stderr io.Writer, o *downOptions, serv
 	if err != nil {
 		return err
 	}
-	c, err := engine.Connect(ctx)
+	c, err := docker.Connect(ctx)
 	if err != nil {
 		return err
 	}

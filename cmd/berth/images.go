@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/berth-dev/berth/engine/docker"
+
 	"golang.org/x/sync/errgroup"
 
 	"github.com/berth-dev/berth/engine"
@@ -22,7 +24,7 @@ type imageFlags struct {
 	pull    string
 }
 
-// imageGetter is what getImages needs of the engine: *engine.Client, or a
+// imageGetter is what getImages needs of the engine: *docker.Client, or a
 // fake in tests.
 type imageGetter interface {
 	Build(ctx context.Context, p *project.Project, svc string, opts engine.BuildOptions, log func(line string)) (string, error)
@@ -112,7 +114,7 @@ func getImages(ctx context.Context, w io.Writer, c imageGetter, p *project.Proje
 
 // imageSteps asks the engine which images it has and the planner what to
 // build or pull for the services a plan with opt touches.
-func imageSteps(ctx context.Context, c *engine.Client, p *project.Project, opt planner.Options, f imageFlags) ([]planner.ImageStep, error) {
+func imageSteps(ctx context.Context, c *docker.Client, p *project.Project, opt planner.Options, f imageFlags) ([]planner.ImageStep, error) {
 	touched, err := p.Graph.Subset(opt.Services, !opt.NoDeps)
 	if err != nil {
 		return nil, err
@@ -167,7 +169,7 @@ func (g *globalOptions) runImageCommand(ctx context.Context, stdout io.Writer, s
 		printImageSteps(stdout, steps)
 		return nil
 	}
-	c, err := engine.Connect(ctx)
+	c, err := docker.Connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,9 @@ import (
 )
 
 // TestImportDirection holds Berth's layering: cmd → watch → engine →
-// planner → project, and only engine talks to Docker.
+// planner → project, and only the Docker backend (engine/docker) talks to
+// Docker: the orchestration API in engine reaches it through its Backend
+// interface.
 func TestImportDirection(t *testing.T) {
 	const mod = "github.com/berth-dev/berth/"
 	rules := []struct {
@@ -16,7 +18,8 @@ func TestImportDirection(t *testing.T) {
 	}{
 		{"project", []string{mod + "planner", mod + "engine", mod + "watch", mod + "cmd", "github.com/docker/docker"}},
 		{"planner", []string{mod + "engine", mod + "watch", mod + "cmd", "github.com/docker/docker"}},
-		{"engine", []string{mod + "watch", mod + "cmd"}},
+		{"engine", []string{mod + "watch", mod + "cmd", mod + "engine/docker", "github.com/docker/docker"}},
+		{"engine/docker", []string{mod + "watch", mod + "cmd"}},
 		{"watch", []string{mod + "cmd", "github.com/docker/docker"}},
 	}
 	for _, r := range rules {

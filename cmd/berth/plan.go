@@ -4,9 +4,10 @@ import (
 	"context"
 	"io"
 
+	"github.com/berth-dev/berth/engine/docker"
+
 	"github.com/spf13/cobra"
 
-	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/planner"
 	"github.com/berth-dev/berth/project"
 )
@@ -50,7 +51,7 @@ func runPlan(ctx context.Context, stdout io.Writer, o *planOptions, services []s
 	if err != nil {
 		return err
 	}
-	c, err := engine.Connect(ctx)
+	c, err := docker.Connect(ctx)
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func (g *globalOptions) loadForChange(ctx context.Context, services []string) (*
 	return project.Load(ctx, opts)
 }
 
-func computePlan(ctx context.Context, c *engine.Client, p *project.Project, opt planner.Options) (*planner.Plan, error) {
+func computePlan(ctx context.Context, c *docker.Client, p *project.Project, opt planner.Options) (*planner.Plan, error) {
 	obs, err := c.Observe(ctx, p)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/berth-dev/berth/engine/docker"
+
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/planner"
 	"github.com/berth-dev/berth/project"
@@ -18,7 +20,7 @@ import (
 // progress on w, for the command named cmd (up, down). An interruption
 // (Ctrl-C) finishes the calls under way, starts nothing new, and says to run
 // cmd again. It returns the progress printer for later waits.
-func applyPlan(ctx context.Context, w io.Writer, g *globalOptions, c *engine.Client, p *project.Project, plan *planner.Plan, rtOpts engine.RuntimeOptions, cmd string) (*progressPrinter, error) {
+func applyPlan(ctx context.Context, w io.Writer, g *globalOptions, c *docker.Client, p *project.Project, plan *planner.Plan, rtOpts engine.RuntimeOptions, cmd string) (*progressPrinter, error) {
 	for _, warning := range plan.Warnings {
 		fmt.Fprintf(w, "berth: warning: %s\n", warning)
 	}

@@ -11,6 +11,8 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/berth-dev/berth/engine/docker"
+
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
@@ -74,7 +76,7 @@ func runPs(ctx context.Context, stdout io.Writer, o *psOptions, services []strin
 			return fmt.Errorf("no such service: %q", s)
 		}
 	}
-	c, err := engine.Connect(ctx)
+	c, err := docker.Connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/berth-dev/berth/engine/docker"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -81,7 +83,7 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 			return err
 		}
 	}
-	c, err := engine.Connect(ctx)
+	c, err := docker.Connect(ctx)
 	if err != nil {
 		return err
 	}
@@ -140,7 +142,7 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 // waitRunning waits until every service `up` started is running, or healthy
 // when it has a healthcheck; a one-shot service that others wait on must
 // complete successfully instead.
-func waitRunning(ctx context.Context, c *engine.Client, p *project.Project, opt planner.Options, timeout int, pr *progressPrinter) error {
+func waitRunning(ctx context.Context, c *docker.Client, p *project.Project, opt planner.Options, timeout int, pr *progressPrinter) error {
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeout)*time.Second)
@@ -284,7 +286,7 @@ func (a *attachOptions) selection(p *project.Project, opt planner.Options) (atta
 // with 130; with --abort-on-container-exit it does the same when a
 // container exits, and returns that container's exit code (or, with
 // --exit-code-from, that service's).
-func runAttached(ctx context.Context, stdout, stderr io.Writer, c *engine.Client, p *project.Project, o *upOptions, sel attachment, since time.Time) error {
+func runAttached(ctx context.Context, stdout, stderr io.Writer, c *docker.Client, p *project.Project, o *upOptions, sel attachment, since time.Time) error {
 	followCtx, cancelFollow := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelFollow()
 	exits := make(chan engine.ContainerExit)
@@ -376,7 +378,7 @@ func runAttached(ctx context.Context, stdout, stderr io.Writer, c *engine.Client
 // stopServices stops the running containers of services, dependents
 // before their dependencies, on a context of its own: it runs because the
 // command's context was canceled.
-func stopServices(c *engine.Client, p *project.Project, services []string, timeout *time.Duration, o *upOptions, stderr io.Writer) error {
+func stopServices(c *docker.Client, p *project.Project, services []string, timeout *time.Duration, o *upOptions, stderr io.Writer) error {
 	ctx := context.Background()
 	obs, err := c.Observe(ctx, p)
 	if err != nil {
@@ -400,7 +402,7 @@ func stopServices(c *engine.Client, p *project.Project, services []string, timeo
 // prefixWidth is the width container names are padded to: one more than
 // the longest name among the printed services' containers. Names that come
 // later and are longer widen it.
-func prefixWidth(ctx context.Context, c *engine.Client, projectName string, printed map[string]bool) int {
+func prefixWidth(ctx context.Context, c *docker.Client, projectName string, printed map[string]bool) int {
 	width := 0
 	cs, _ := c.List(ctx, projectName, true)
 	for _, ctr := range cs {

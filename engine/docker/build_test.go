@@ -1,4 +1,4 @@
-package engine
+package docker
 
 import (
 	"archive/tar"
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/berth-dev/berth/engine"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
@@ -303,7 +305,7 @@ services:
       ulimits:
         nofile: {soft: 100, hard: 200}
 `, map[string]string{"Dockerfile": "FROM scratch\n"})
-	o, err := buildOptions(p, p.Services["web"], BuildOptions{Args: map[string]string{"B": "override", "C": "new"}, Pull: true})
+	o, err := buildOptions(p, p.Services["web"], engine.BuildOptions{Args: map[string]string{"B": "override", "C": "new"}, Pull: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +343,7 @@ func TestBuildRefusesWhatNeedsBuildKit(t *testing.T) {
 			p, _ := loadSpecProject(t, "services:\n  web:\n    build:\n      context: .\n      "+yaml+"\nsecrets:\n  token:\n    environment: HOME\n",
 				map[string]string{"Dockerfile": "FROM scratch\n"}, "HOME=/root")
 			c := &Client{} // refused before the engine is asked anything
-			_, err := c.Build(context.Background(), &project.Project{Compose: p}, "web", BuildOptions{}, nil)
+			_, err := c.Build(context.Background(), &project.Project{Compose: p}, "web", engine.BuildOptions{}, nil)
 			want := `service "web": ` + field
 			if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "BuildKit") {
 				t.Fatalf("got %v, want an error starting %q that names BuildKit", err, want)
@@ -438,7 +440,7 @@ LABEL stage=final
 	}
 
 	var lines []string
-	id, err := c.Build(ctx, p, "web", BuildOptions{Args: map[string]string{"B": "override"}}, func(l string) { lines = append(lines, l) })
+	id, err := c.Build(ctx, p, "web", engine.BuildOptions{Args: map[string]string{"B": "override"}}, func(l string) { lines = append(lines, l) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +469,7 @@ LABEL stage=final
 	s.Build.Target = ""
 	s.Build.DockerfileInline = "FROM scratch\nCOPY secret.txt /\n"
 	p.Compose.Services["web"] = s
-	_, err = c.Build(ctx, p, "web", BuildOptions{Quiet: true}, nil)
+	_, err = c.Build(ctx, p, "web", engine.BuildOptions{Quiet: true}, nil)
 	if err == nil || !strings.Contains(err.Error(), `service "web": build failed`) || !strings.Contains(err.Error(), "secret.txt") {
 		t.Errorf("COPY of an ignored file: got %v, want the builder's error", err)
 	}
@@ -496,7 +498,7 @@ RUN ["/app", "cat", "/proc/mounts"]
 RUN ["/app", "cat", "/proc/net/dev"]
 `})
 	var lines []string
-	if _, err := c.Build(ctx, p, "web", BuildOptions{}, func(l string) { lines = append(lines, l) }); err != nil {
+	if _, err := c.Build(ctx, p, "web", engine.BuildOptions{}, func(l string) { lines = append(lines, l) }); err != nil {
 		t.Fatal(err)
 	}
 	log := strings.Join(lines, "\n")
@@ -512,7 +514,7 @@ RUN ["/app", "cat", "/proc/net/dev"]
 
 	// no_cache: an identical second build runs every step again
 	lines = nil
-	if _, err := c.Build(ctx, p, "web", BuildOptions{}, func(l string) { lines = append(lines, l) }); err != nil {
+	if _, err := c.Build(ctx, p, "web", engine.BuildOptions{}, func(l string) { lines = append(lines, l) }); err != nil {
 		t.Fatal(err)
 	}
 	if log := strings.Join(lines, "\n"); strings.Contains(log, "Using cache") {
@@ -534,7 +536,7 @@ services:
         COPY a.txt /
         LABEL inline=yes
 `, map[string]string{"a.txt": "a"})
-	id, err := c.Build(ctx, p, "web", BuildOptions{NoCache: true}, nil)
+	id, err := c.Build(ctx, p, "web", engine.BuildOptions{NoCache: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -568,13 +570,13 @@ services:
 		"offline/Dockerfile": "FROM 127.0.0.1:1/berth-test/no-such-base:1\nLABEL x=y\n",
 		"escape/Dockerfile":  "FROM scratch\n",
 	})
-	_, err := c.Build(ctx, p, "broken", BuildOptions{}, nil)
+	_, err := c.Build(ctx, p, "broken", engine.BuildOptions{}, nil)
 	t.Log(err)
 	if err == nil || !strings.HasPrefix(err.Error(), `service "broken": build failed: `) || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("broken Dockerfile: got %v, want the builder's message and the service", err)
 	}
 
-	_, err = c.Build(ctx, p, "offline", BuildOptions{}, nil)
+	_, err = c.Build(ctx, p, "offline", engine.BuildOptions{}, nil)
 	t.Log(err)
 	if err == nil || !strings.Contains(err.Error(), `service "offline"`) || !strings.Contains(err.Error(), "base image 127.0.0.1:1/berth-test/no-such-base:1") {
 		t.Errorf("base image that cannot be pulled: got %v, want the image named", err)
@@ -584,7 +586,7 @@ services:
 	if err := os.Symlink("/etc", filepath.Join(esc, "etc")); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Build(ctx, p, "escape", BuildOptions{}, nil)
+	_, err = c.Build(ctx, p, "escape", engine.BuildOptions{}, nil)
 	t.Log(err)
 	if err == nil || !strings.Contains(err.Error(), `service "escape": refusing to send symlink`) {
 		t.Errorf("escaping symlink: got %v", err)

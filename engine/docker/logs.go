@@ -1,4 +1,4 @@
-package engine
+package docker
 
 import (
 	"bytes"
@@ -9,63 +9,15 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/berth-dev/berth/engine"
+
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/pkg/stdcopy"
 )
 
-// Stream is the output stream a log line was written to.
-type Stream int
-
-// The streams. A container with a TTY writes everything to Stdout.
-const (
-	Stdout Stream = 1
-	Stderr Stream = 2
-)
-
-// LogSource is the container a log line or an exit comes from.
-type LogSource struct {
-	ID      string
-	Name    string
-	Service string
-}
-
-// ContainerExit reports that a followed container stopped.
-type ContainerExit struct {
-	LogSource
-	ExitCode int
-	// Restarting is true when the engine restarts the container (its
-	// restart policy); Follow goes on following it.
-	Restarting bool
-}
-
-// LogSink receives what Follow reads. Line is called from one goroutine per
-// container, so an implementation must be safe for concurrent use; a
-// container's Exit comes after its last Line.
-type LogSink interface {
-	// Line is one line a container wrote, without its line ending. A last
-	// line without a newline is passed when the stream ends.
-	Line(src LogSource, stream Stream, line string)
-	// Exit reports that a container's run ended.
-	Exit(e ContainerExit)
-}
-
-// FollowOptions say what Follow follows.
-type FollowOptions struct {
-	// Services limits Follow to these services' containers; empty means
-	// every service of the project.
-	Services []string
-	// Since is the moment, on the engine's clock (see EngineTime), from
-	// which output is shown: `up` passes the time it began applying its
-	// plan, so the containers it started show all their output and those
-	// that were running already show what they wrote since. A container
-	// that was not running at Since and has exited before Follow starts is
-	// ignored. The zero time shows each container's whole log.
-	Since time.Time
-}
-
-// EngineTime is the engine's clock now, to pass as FollowOptions.Since
+// EngineTime is the engine's clock now, to pass as engine.FollowOptions.Since
 // (the client's clock may differ from a remote engine's).
 func (c *Client) EngineTime(ctx context.Context) (time.Time, error) {
 	info, err := c.api.Info(ctx)
@@ -87,7 +39,7 @@ func (c *Client) EngineTime(ctx context.Context) (time.Time, error) {
 // code, after the container's last line. It returns nil once nothing is
 // left to follow, ctx.Err() when ctx ends first, or the first error reading
 // from the engine.
-func (c *Client) Follow(ctx context.Context, projectName string, opts FollowOptions, sink LogSink) error {
+func (c *Client) Follow(ctx context.Context, projectName string, opts engine.FollowOptions, sink engine.LogSink) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f := &follower{c: c, ctx: ctx, sink: sink, opts: opts, done: make(chan streamEnd), tracked: map[string]*followed{}}
@@ -143,8 +95,8 @@ func (c *Client) Follow(ctx context.Context, projectName string, opts FollowOpti
 type follower struct {
 	c       *Client
 	ctx     context.Context
-	sink    LogSink
-	opts    FollowOptions
+	sink    engine.LogSink
+	opts    engine.FollowOptions
 	done    chan streamEnd
 	streams int // stream goroutines under way
 	tracked map[string]*followed
@@ -152,7 +104,7 @@ type follower struct {
 
 // followed is what Follow knows of one container.
 type followed struct {
-	src LogSource
+	src engine.LogSource
 	tty bool
 	// run is the StartedAt of the latest run seen, to tell a new start
 	// from an event about a run already known.
@@ -165,7 +117,7 @@ type followed struct {
 	// started meanwhile, so read again once it ends.
 	streaming, again bool
 	// exit, when not nil, is reported once the stream has ended.
-	exit *ContainerExit
+	exit *engine.ContainerExit
 	// since is where the next read of the log starts.
 	since time.Time
 }
@@ -216,7 +168,7 @@ func (f *follower) inspect(id string) (*followed, container.InspectResponse, boo
 		if len(name) > 0 && name[0] == '/' {
 			name = name[1:]
 		}
-		t = &followed{src: LogSource{ID: id, Name: name}, since: f.opts.Since}
+		t = &followed{src: engine.LogSource{ID: id, Name: name}, since: f.opts.Since}
 		if ins.Config != nil {
 			t.src.Service, t.tty = ins.Config.Labels[LabelService], ins.Config.Tty
 		}
@@ -238,7 +190,7 @@ func (f *follower) initial(id string) error {
 		t.restarting = st.Restarting
 	case st.Status == container.StateExited && !f.opts.Since.IsZero() && finishedSince(st.FinishedAt, f.opts.Since):
 		// it ran, and ended, since Since: show what it wrote and its exit
-		t.exit = &ContainerExit{LogSource: t.src, ExitCode: st.ExitCode}
+		t.exit = &engine.ContainerExit{LogSource: t.src, ExitCode: st.ExitCode}
 	default:
 		f.tracked[id] = t // known, so a later start of it is a new run
 		return nil
@@ -282,7 +234,7 @@ func (f *follower) event(m events.Message) error {
 			return nil // a run not followed, or whose end is known
 		}
 		code, _ := strconv.Atoi(attrs["exitCode"])
-		e := &ContainerExit{LogSource: t.src, ExitCode: code}
+		e := &engine.ContainerExit{LogSource: t.src, ExitCode: code}
 		if ins, err := f.c.api.ContainerInspect(f.ctx, m.Actor.ID); err == nil && ins.State != nil {
 			// the engine marks the container restarting before it sends die
 			e.Restarting = ins.State.Restarting || ins.State.Running && ins.State.StartedAt != t.run
@@ -339,7 +291,7 @@ func (f *follower) stream(t *followed) {
 // copyLog copies a container's log to sink, line by line, until the
 // container stops. A logging driver that cannot be read (none, syslog...)
 // is not an error: there is nothing to show.
-func (c *Client) copyLog(ctx context.Context, src LogSource, tty bool, since time.Time, sink LogSink) error {
+func (c *Client) copyLog(ctx context.Context, src engine.LogSource, tty bool, since time.Time, sink engine.LogSink) error {
 	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: true}
 	if !since.IsZero() {
 		opts.Since = since.UTC().Format(time.RFC3339Nano)
@@ -352,8 +304,8 @@ func (c *Client) copyLog(ctx context.Context, src LogSource, tty bool, since tim
 		return err
 	}
 	defer rc.Close()
-	out := &lineWriter{emit: func(l string) { sink.Line(src, Stdout, l) }}
-	errOut := &lineWriter{emit: func(l string) { sink.Line(src, Stderr, l) }}
+	out := &lineWriter{emit: func(l string) { sink.Line(src, engine.Stdout, l) }}
+	errOut := &lineWriter{emit: func(l string) { sink.Line(src, engine.Stderr, l) }}
 	if tty {
 		_, err = io.Copy(out, rc)
 	} else {

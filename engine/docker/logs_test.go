@@ -1,4 +1,4 @@
-package engine
+package docker
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/berth-dev/berth/engine"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/client"
@@ -18,17 +20,17 @@ import (
 type recordingSink struct {
 	mu    sync.Mutex
 	lines []string // "name stream line"
-	exits chan ContainerExit
+	exits chan engine.ContainerExit
 }
 
-func (s *recordingSink) Line(src LogSource, stream Stream, line string) {
+func (s *recordingSink) Line(src engine.LogSource, stream engine.Stream, line string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	name := map[Stream]string{Stdout: "stdout", Stderr: "stderr"}[stream]
+	name := map[engine.Stream]string{engine.Stdout: "stdout", engine.Stderr: "stderr"}[stream]
 	s.lines = append(s.lines, src.Name+" "+src.Service+" "+name+" "+line)
 }
 
-func (s *recordingSink) Exit(e ContainerExit) { s.exits <- e }
+func (s *recordingSink) Exit(e engine.ContainerExit) { s.exits <- e }
 
 func TestLineWriter(t *testing.T) {
 	var got []string
@@ -79,11 +81,11 @@ func TestFollow(t *testing.T) {
 	out := run("out", "unhealthy") // prints on stdout, exits 1
 	var errName string
 
-	sink := &recordingSink{exits: make(chan ContainerExit)}
+	sink := &recordingSink{exits: make(chan engine.ContainerExit)}
 	done := make(chan error, 1)
-	go func() { done <- c.Follow(ctx, projectName, FollowOptions{Since: since}, sink) }()
+	go func() { done <- c.Follow(ctx, projectName, engine.FollowOptions{Since: since}, sink) }()
 
-	exits := map[string]ContainerExit{}
+	exits := map[string]engine.ContainerExit{}
 	for len(exits) < 3 {
 		select {
 		case e := <-sink.exits:
@@ -132,8 +134,8 @@ func TestFollowNothingRunning(t *testing.T) {
 	c := connect(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	sink := &recordingSink{exits: make(chan ContainerExit)}
-	if err := c.Follow(ctx, enginetest.ProjectName(t), FollowOptions{}, sink); err != nil {
+	sink := &recordingSink{exits: make(chan engine.ContainerExit)}
+	if err := c.Follow(ctx, enginetest.ProjectName(t), engine.FollowOptions{}, sink); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,4 +1,4 @@
-package engine
+package docker
 
 // Labels Berth puts on what it creates. They are Compose's labels, with the
 // same values, so `docker compose` sees Berth's containers as its own and the

@@ -1,4 +1,9 @@
-package engine
+// Package docker is Berth's Docker Engine backend: it lists a project's
+// containers, networks, volumes and images into the planner's observed
+// state, carries out plan actions through the Engine API (one call each), and
+// follows containers' output and the engine's events. It is the only package
+// of Berth that imports the Docker SDK.
+package docker
 
 import (
 	"context"

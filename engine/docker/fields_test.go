@@ -1,4 +1,4 @@
-package engine
+package docker
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/berth-dev/berth/engine"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
@@ -107,7 +109,7 @@ func (u *fieldsUp) up(t *testing.T) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Execute(ctx, plan, c.Runtime(u.p, RuntimeOptions{}), -1, nil)
+	return engine.Execute(ctx, plan, c.Runtime(u.p, engine.RuntimeOptions{}), -1, nil)
 }
 
 // ctr is the name of container n of service svc.

@@ -1,4 +1,4 @@
-package engine
+package docker
 
 import (
 	"archive/tar"
@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/berth-dev/berth/engine"
+
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
@@ -31,20 +33,6 @@ import (
 // BuildKit.
 const LabelImageBuilder = "com.docker.compose.image.builder"
 
-// BuildOptions tune a build.
-type BuildOptions struct {
-	// NoCache builds without the builder's cache, as build.no_cache does.
-	NoCache bool
-	// Pull always pulls the base images, as build.pull does.
-	Pull bool
-	// Args are --build-arg overrides (KEY=VALUE), applied over build.args.
-	// A key given without a value takes it from the environment: the caller
-	// resolves it before it gets here.
-	Args map[string]string
-	// Quiet suppresses the builder's output: log receives nothing.
-	Quiet bool
-}
-
 // Build builds service svc of project p with the classic builder through the
 // Engine API and tags it project.ImageName(p.Compose, svc) plus build.tags;
 // log receives the builder's output lines (the caller prefixes them).
@@ -55,7 +43,7 @@ type BuildOptions struct {
 // takes precedence). A symlink in it that leads outside the directory fails
 // the build. Fields that need BuildKit (ssh, secrets, additional_contexts,
 // cache_to, several platforms, ...) are refused with an error naming them.
-func (c *Client) Build(ctx context.Context, p *project.Project, svc string, opts BuildOptions, log func(line string)) (string, error) {
+func (c *Client) Build(ctx context.Context, p *project.Project, svc string, opts engine.BuildOptions, log func(line string)) (string, error) {
 	s, ok := p.Compose.Services[svc]
 	if !ok {
 		return "", fmt.Errorf("service %q is not in the project", svc)
@@ -117,7 +105,7 @@ func (c *Client) Build(ctx context.Context, p *project.Project, svc string, opts
 // buildOptions maps service s's build section, and opts, to the classic
 // builder's options. A field the classic builder cannot honour is an error
 // naming it.
-func buildOptions(p *types.Project, s types.ServiceConfig, opts BuildOptions) (build.ImageBuildOptions, error) {
+func buildOptions(p *types.Project, s types.ServiceConfig, opts engine.BuildOptions) (build.ImageBuildOptions, error) {
 	b := s.Build
 	var unsupported []string
 	for _, f := range []struct {

@@ -1,12 +1,13 @@
-package engine
+package docker
 
 import (
 	"context"
 	"testing"
 	"time"
 
-	"github.com/berth-dev/berth/engine/enginetest"
 	"github.com/docker/docker/api/types/versions"
+
+	"github.com/berth-dev/berth/engine/enginetest"
 )
 
 // connect returns a Berth client for daemon tests; enginetest.Docker applies

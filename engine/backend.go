@@ -1,0 +1,155 @@
+package engine
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/berth-dev/berth/planner"
+	"github.com/berth-dev/berth/project"
+)
+
+// Backend is what Berth's orchestration needs from a container engine. The
+// Docker Engine implementation lives in engine/docker, the only package
+// that imports the Docker SDK; tests use a hand-written fake.
+type Backend interface {
+	// Host names the engine (its address), for the per-project lock.
+	Host() string
+	// Observe reads the project's containers, networks, volumes and local
+	// images in one observation.
+	Observe(ctx context.Context, p *project.Project) (*planner.Observed, error)
+	// Runtime returns what carries out p's plan actions, one engine call
+	// each (an await waits on the engine's events).
+	Runtime(p *project.Project, opts RuntimeOptions) Runtime
+	// List returns the project's containers as `ps` shows them.
+	List(ctx context.Context, projectName string, all bool) ([]ContainerInfo, error)
+	// EngineTime is the engine's clock now.
+	EngineTime(ctx context.Context) (time.Time, error)
+	// Follow streams the output and exits of the project's containers to
+	// sink until every followed container has exited or ctx ends.
+	Follow(ctx context.Context, projectName string, opts FollowOptions, sink LogSink) error
+}
+
+// ConditionRunningOrHealthy is what `up --wait` waits for: running, and
+// healthy when the service has a healthcheck.
+const ConditionRunningOrHealthy = "running_or_healthy"
+
+// Stream is the output stream a log line was written to.
+type Stream int
+
+// The streams. A container with a TTY writes everything to Stdout.
+const (
+	Stdout Stream = 1
+	Stderr Stream = 2
+)
+
+// LogSource is the container a log line or an exit comes from.
+type LogSource struct {
+	ID      string
+	Name    string
+	Service string
+}
+
+// ContainerExit reports that a followed container stopped.
+type ContainerExit struct {
+	LogSource
+	ExitCode int
+	// Restarting is true when the engine restarts the container (its
+	// restart policy); Follow goes on following it.
+	Restarting bool
+}
+
+// LogSink receives what Follow reads. Line is called from one goroutine per
+// container, so an implementation must be safe for concurrent use; a
+// container's Exit comes after its last Line.
+type LogSink interface {
+	// Line is one line a container wrote, without its line ending. A last
+	// line without a newline is passed when the stream ends.
+	Line(src LogSource, stream Stream, line string)
+	// Exit reports that a container's run ended.
+	Exit(e ContainerExit)
+}
+
+// FollowOptions say what Follow follows.
+type FollowOptions struct {
+	// Services limits Follow to these services' containers; empty means
+	// every service of the project.
+	Services []string
+	// Since is the moment, on the engine's clock (see EngineTime), from
+	// which output is shown: `up` passes the time it began applying its
+	// plan, so the containers it started show all their output and those
+	// that were running already show what they wrote since. A container
+	// that was not running at Since and has exited before Follow starts is
+	// ignored. The zero time shows each container's whole log.
+	Since time.Time
+}
+
+// Port is a published or exposed port of a container.
+type Port struct {
+	URL           string `json:"URL"` // host IP the port is published on
+	TargetPort    uint16 `json:"TargetPort"`
+	PublishedPort uint16 `json:"PublishedPort"`
+	Protocol      string `json:"Protocol"`
+}
+
+// ContainerInfo describes one container of a project, as `ps` shows it.
+type ContainerInfo struct {
+	ID       string
+	Name     string
+	Image    string
+	Command  string
+	Project  string
+	Service  string
+	Number   int
+	Created  time.Time
+	State    string // running, exited, ...
+	Status   string // the engine's words: "Up 2 minutes (healthy)"
+	Health   string // "", starting, healthy, unhealthy
+	ExitCode int
+	Ports    []Port
+}
+
+// PortsString renders ports as Compose's ps does:
+// "0.0.0.0:8080->80/tcp, 443/tcp".
+func PortsString(ports []Port) string {
+	var parts []string
+	for _, p := range ports {
+		if p.PublishedPort == 0 {
+			parts = append(parts, strconv.Itoa(int(p.TargetPort))+"/"+p.Protocol)
+			continue
+		}
+		host := p.URL
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]"
+		}
+		parts = append(parts, host+":"+strconv.Itoa(int(p.PublishedPort))+"->"+strconv.Itoa(int(p.TargetPort))+"/"+p.Protocol)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// BuildOptions tune a build.
+type BuildOptions struct {
+	// NoCache builds without the builder's cache, as build.no_cache does.
+	NoCache bool
+	// Pull always pulls the base images, as build.pull does.
+	Pull bool
+	// Args are --build-arg overrides (KEY=VALUE), applied over build.args.
+	// A key given without a value takes it from the environment: the caller
+	// resolves it before it gets here.
+	Args map[string]string
+	// Quiet suppresses the builder's output: log receives nothing.
+	Quiet bool
+}
+
+// RuntimeOptions tune how actions are carried out.
+type RuntimeOptions struct {
+	// StopTimeout overrides each service's stop_grace_period (-t).
+	StopTimeout *time.Duration
+	// RemoveAnonVolumes removes a container's anonymous volumes with it
+	// (`down -v`).
+	RemoveAnonVolumes bool
+	// RenewAnonVolumes (-V) gives recreated containers fresh anonymous
+	// volumes instead of the old container's.
+	RenewAnonVolumes bool
+}
