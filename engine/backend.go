@@ -31,9 +31,6 @@ type Backend interface {
 	Follow(ctx context.Context, projectName string, opts FollowOptions, sink LogSink) error
 }
 
-// ConditionRunningOrHealthy is what `up --wait` waits for: running, and
-// healthy when the service has a healthcheck.
-const ConditionRunningOrHealthy = "running_or_healthy"
 
 // Stream is the output stream a log line was written to.
 type Stream int
@@ -152,4 +149,6 @@ type RuntimeOptions struct {
 	// RenewAnonVolumes (-V) gives recreated containers fresh anonymous
 	// volumes instead of the old container's.
 	RenewAnonVolumes bool
+	// Build tunes BuildImage actions.
+	Build BuildOptions
 }

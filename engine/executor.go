@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/semaphore"
 
@@ -14,56 +15,17 @@ import (
 // Runtime performs one plan action against an engine. The Docker runtime
 // and the tests' fake both implement it.
 //
+// Do may report what it is doing (a build's output lines, a pull's
+// progress) through progress, which becomes Progress events of the action;
+// progress is never nil.
+//
 // Execute calls Do from several goroutines at once. For every kind but
 // planner.AwaitCondition the context it passes is not canceled when the
 // caller's is, so an API call is never cut in half; an await gets the
 // caller's context and should return promptly, with an error wrapping
 // ctx.Err(), once it is done.
 type Runtime interface {
-	Do(ctx context.Context, a planner.Action) error
-}
-
-// Status of an action as the executor reports it.
-type Status int
-
-// The statuses. An action that runs reports Started and then Done or Failed;
-// an action that does not run reports only Skipped.
-const (
-	// Started: Runtime.Do has been called for the action.
-	Started Status = iota + 1
-	// Done: Runtime.Do returned nil.
-	Done
-	// Failed: Runtime.Do returned an error.
-	Failed
-	// Skipped: the action did not run, because an action it depends on
-	// failed or because the context was canceled.
-	Skipped
-)
-
-var statusNames = map[Status]string{
-	Started: "started",
-	Done:    "done",
-	Failed:  "failed",
-	Skipped: "skipped",
-}
-
-func (s Status) String() string {
-	if n, ok := statusNames[s]; ok {
-		return n
-	}
-	return fmt.Sprintf("status(%d)", int(s))
-}
-
-// Event reports progress of one action.
-type Event struct {
-	Action planner.Action
-	Status Status
-	// Err is, for Failed, the error Runtime.Do returned (for an await
-	// interrupted by cancellation it wraps context.Canceled); for Skipped,
-	// why the action did not run: "skipped: dependency <resource> failed",
-	// or an error wrapping the context's error when it was canceled. It is
-	// nil for Started and Done.
-	Err error
+	Do(ctx context.Context, a planner.Action, progress func(text string)) error
 }
 
 // outcome is how an action ended, as its dependents see it.
@@ -84,7 +46,7 @@ type node struct {
 	done    chan struct{}
 	outcome outcome
 	// root is the resource of the failed action that caused a depSkipped.
-	root string
+	root planner.Resource
 	// err is the failure reported in Execute's error, for outcome failed.
 	err error
 }
@@ -107,13 +69,16 @@ type node struct {
 // returned error then also wraps ctx.Err(), so errors.Is(err,
 // context.Canceled) holds.
 //
-// events, if not nil, is called for each Started, Done, Failed and Skipped
-// event. Calls are serialized, so it needs no locking of its own, and an
-// action's Started follows the Done of every action it depends on.
+// sink, if not nil, receives each Started, Progress, Done, Failed and
+// Skipped event, stamped with the time and, for Done and Failed, the
+// action's duration. Calls are serialized, so it needs no locking of its
+// own, and an action's Started follows the Done of every action it depends
+// on. A sink must return promptly: use a Bus to fan events out to slow
+// subscribers without stalling the executor.
 //
 // The plan is validated before anything runs: an action may depend only on
 // actions that come before it in the plan, and IDs must be unique.
-func Execute(ctx context.Context, plan *planner.Plan, rt Runtime, parallel int, events func(Event)) error {
+func Execute(ctx context.Context, plan *planner.Plan, rt Runtime, parallel int, sink Sink) error {
 	if rt == nil {
 		return errors.New("execute: nil runtime")
 	}
@@ -122,7 +87,7 @@ func Execute(ctx context.Context, plan *planner.Plan, rt Runtime, parallel int, 
 		return err
 	}
 
-	x := &executor{rt: rt, nodes: nodes, events: events}
+	x := &executor{rt: rt, nodes: nodes, sink: sink}
 	if parallel > 0 {
 		x.slots = semaphore.NewWeighted(int64(parallel))
 	}
@@ -196,17 +161,22 @@ type executor struct {
 	nodes []*node
 	slots *semaphore.Weighted // nil: unlimited
 
-	mu     sync.Mutex // serializes events
-	events func(Event)
+	mu   sync.Mutex // serializes events
+	sink Sink
 }
 
 func (x *executor) emit(a planner.Action, s Status, err error) {
-	if x.events == nil {
+	x.send(Event{Action: a, Status: s, Err: err})
+}
+
+func (x *executor) send(e Event) {
+	if x.sink == nil {
 		return
 	}
+	e.Time = time.Now()
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.events(Event{Action: a, Status: s, Err: err})
+	x.sink.Event(e)
 }
 
 // run waits for n's dependencies, then runs, skips or fails n, and closes
@@ -217,7 +187,7 @@ func (x *executor) run(ctx context.Context, n *node) {
 
 	// Dependencies always finish: those in flight complete and those not
 	// started are skipped promptly once ctx is canceled.
-	var failedRoot string
+	var failedRoot planner.Resource
 	depFailed, depCanceled := false, false
 	for _, d := range n.deps {
 		dep := x.nodes[d]
@@ -263,24 +233,27 @@ func (x *executor) run(ctx context.Context, n *node) {
 	}
 
 	x.emit(a, Started, nil)
-	err := x.rt.Do(doCtx, a)
+	began := time.Now()
+	err := x.rt.Do(doCtx, a, func(text string) { x.send(Event{Action: a, Status: Progress, Text: text}) })
+	took := time.Since(began)
+	end := func(s Status, err error) { x.send(Event{Action: a, Status: s, Err: err, Duration: took}) }
 	switch {
 	case err == nil:
 		n.outcome = succeeded
-		x.emit(a, Done, nil)
+		end(Done, nil)
 	case a.Kind == planner.AwaitCondition && ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		// The wait was cut short by cancellation, not a failed condition:
 		// report it, but let Execute's error say "canceled" once.
 		n.outcome = interrupted
-		x.emit(a, Failed, err)
+		end(Failed, err)
 	case a.Optional:
 		// required: false: the dependents go on; the failure is a warning
 		n.outcome = succeeded
-		x.emit(a, Failed, fmt.Errorf("%w (optional: continuing)", err))
+		end(Failed, fmt.Errorf("%w (optional: continuing)", err))
 	default:
 		n.outcome = failed
 		n.err = fmt.Errorf("%s %s: %w", a.Kind, a.Resource, err)
-		x.emit(a, Failed, err)
+		end(Failed, err)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 // key names an action in the fake and in the tests: "kind resource".
-func key(a planner.Action) string { return a.Kind.String() + " " + a.Resource }
+func key(a planner.Action) string { return a.Kind.String() + " " + a.Resource.String() }
 
 // fakeRuntime is an in-memory Runtime. It records the order in which Do
 // calls enter and return, fails the actions named in errs, blocks an action
@@ -71,7 +71,7 @@ func (f *fakeRuntime) Exited(k string) <-chan struct{} {
 	return signal(f.exited, k)
 }
 
-func (f *fakeRuntime) Do(ctx context.Context, a planner.Action) error {
+func (f *fakeRuntime) Do(ctx context.Context, a planner.Action, _ func(string)) error {
 	k := key(a)
 	f.mu.Lock()
 	f.log = append(f.log, "enter "+k)
@@ -154,7 +154,8 @@ func (r *recorder) last(t *testing.T, k string) Event {
 
 // act builds an action; deps are IDs.
 func act(id int, kind planner.Kind, resource string, deps ...int) planner.Action {
-	return planner.Action{ID: id, Kind: kind, Resource: resource, Name: resource, DependsOn: deps}
+	r, _ := planner.ParseResource(resource)
+	return planner.Action{ID: id, Kind: kind, Resource: r, Name: resource, DependsOn: deps}
 }
 
 // result is what Execute returned, for runs in a goroutine.
@@ -165,7 +166,7 @@ type result struct {
 // start runs Execute in a goroutine and returns a function that waits for
 // it. The wait fails the test after a generous timeout: that timeout is a
 // deadlock detector, not synchronization.
-func start(ctx context.Context, t *testing.T, plan *planner.Plan, rt Runtime, parallel int, events func(Event)) func() error {
+func start(ctx context.Context, t *testing.T, plan *planner.Plan, rt Runtime, parallel int, events Sink) func() error {
 	t.Helper()
 	ch := make(chan result, 1)
 	go func() { ch <- result{Execute(ctx, plan, rt, parallel, events)} }()
@@ -246,7 +247,7 @@ func TestExecuteDependencyOrder(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/parallel=%d", name, parallel), func(t *testing.T) {
 				f := newFake()
 				var rec recorder
-				if err := Execute(context.Background(), plan, f, parallel, rec.record); err != nil {
+				if err := Execute(context.Background(), plan, f, parallel, SinkFunc(rec.record)); err != nil {
 					t.Fatalf("Execute: %v", err)
 				}
 				checkOrder(t, plan, f.Log())
@@ -373,7 +374,7 @@ func TestExecuteFailureSkipsDependents(t *testing.T) {
 	f := newFake()
 	f.errs["create service:db:1"] = boom
 	var rec recorder
-	err := Execute(context.Background(), plan, f, 0, rec.record)
+	err := Execute(context.Background(), plan, f, 0, SinkFunc(rec.record))
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want one wrapping %v", err, boom)
 	}
@@ -429,7 +430,7 @@ func TestExecuteJoinsIndependentFailures(t *testing.T) {
 	f.errs["start service:a:1"] = errA
 	f.errs["start service:b:1"] = errB
 	var rec recorder
-	err := Execute(context.Background(), plan, f, 1, rec.record)
+	err := Execute(context.Background(), plan, f, 1, SinkFunc(rec.record))
 	if !errors.Is(err, errA) || !errors.Is(err, errB) {
 		t.Fatalf("err = %v, want both failures", err)
 	}
@@ -457,7 +458,7 @@ func TestExecuteCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var rec recorder
-	finish := start(ctx, t, plan, f, 0, rec.record)
+	finish := start(ctx, t, plan, f, 0, SinkFunc(rec.record))
 
 	wait(t, f.Entered("create service:db:1"), "create db to start")
 	wait(t, f.Entered("await service:queue"), "await to start")
@@ -507,7 +508,7 @@ func TestExecuteCancelWhileWaitingForSlot(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var rec recorder
-	finish := start(ctx, t, plan, f, 1, rec.record)
+	finish := start(ctx, t, plan, f, 1, SinkFunc(rec.record))
 	var first string
 	select {
 	case first = <-f.enteredCh:
@@ -544,7 +545,7 @@ func TestExecuteAlreadyCanceled(t *testing.T) {
 	cancel()
 	f := newFake()
 	var rec recorder
-	if err := Execute(ctx, plan, f, 0, rec.record); !errors.Is(err, context.Canceled) {
+	if err := Execute(ctx, plan, f, 0, SinkFunc(rec.record)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	if calls := f.Calls(); len(calls) != 0 {
@@ -589,7 +590,7 @@ func TestExecuteRejectsInvalidPlans(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake()
 			called := false
-			err := Execute(context.Background(), tt.plan, f, 0, func(Event) { called = true })
+			err := Execute(context.Background(), tt.plan, f, 0, SinkFunc(func(Event) { called = true }))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want one containing %q", err, tt.want)
 			}
@@ -613,7 +614,7 @@ func TestExecuteEvents(t *testing.T) {
 	f := newFake()
 	f.errs["create service:db:1"] = errors.New("boom")
 	var rec recorder
-	_ = Execute(context.Background(), plan, f, 0, rec.record)
+	_ = Execute(context.Background(), plan, f, 0, SinkFunc(rec.record))
 
 	want := map[string][]Status{
 		"create-network network:back": {Started, Done},
@@ -655,7 +656,7 @@ func TestExecuteEvents(t *testing.T) {
 		t.Errorf("nil events: %v", err)
 	}
 	// An empty plan does nothing.
-	if err := Execute(context.Background(), &planner.Plan{}, newFake(), 0, rec.record); err != nil {
+	if err := Execute(context.Background(), &planner.Plan{}, newFake(), 0, SinkFunc(rec.record)); err != nil {
 		t.Errorf("empty plan: %v", err)
 	}
 }
@@ -671,7 +672,7 @@ func TestStatusString(t *testing.T) {
 // nopRuntime does nothing.
 type nopRuntime struct{}
 
-func (nopRuntime) Do(context.Context, planner.Action) error { return nil }
+func (nopRuntime) Do(context.Context, planner.Action, func(string)) error { return nil }
 
 func BenchmarkExecute(b *testing.B) {
 	// One network, then 199 containers that need only it.
@@ -683,7 +684,7 @@ func BenchmarkExecute(b *testing.B) {
 		b.Run(fmt.Sprintf("parallel=%d", parallel), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := Execute(context.Background(), plan, nopRuntime{}, parallel, func(Event) {}); err != nil {
+				if err := Execute(context.Background(), plan, nopRuntime{}, parallel, SinkFunc(func(Event) {})); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -705,11 +706,11 @@ func TestExecuteOptionalFailureLetsDependentsRun(t *testing.T) {
 		act(3, planner.StartContainer, "service:app:1", 2),
 	}}
 	var failed []Event
-	err := Execute(context.Background(), plan, f, -1, func(e Event) {
+	err := Execute(context.Background(), plan, f, -1, SinkFunc(func(e Event) {
 		if e.Status == Failed {
 			failed = append(failed, e)
 		}
-	})
+	}))
 	if err != nil {
 		t.Fatalf("Execute: %v", err)
 	}

@@ -41,6 +41,7 @@ func Compute(p *project.Project, obs *Observed, opt Options) (*Plan, error) {
 		recreatedNet: map[string]bool{},
 		pending:      map[string][]int{},
 		restarted:    map[string]bool{},
+		imageAction:  map[string]int{},
 	}
 	for _, s := range opt.Services {
 		b.named[s] = true
@@ -52,6 +53,13 @@ func Compute(p *project.Project, obs *Observed, opt Options) (*Plan, error) {
 		return nil, err
 	}
 	b.orphans()
+	if opt.Images != nil {
+		io := *opt.Images
+		io.Services = g.Services()
+		if err := b.images(io); err != nil {
+			return nil, err
+		}
+	}
 	for _, name := range g.Order() {
 		if err := b.service(g, name); err != nil {
 			return nil, err
@@ -88,6 +96,8 @@ type builder struct {
 	// restarted: the service's containers are recreated or restarted by
 	// this plan, so its restart: true dependents restart too.
 	restarted map[string]bool
+	// imageAction is the build or pull that gets a service's image.
+	imageAction map[string]int
 }
 
 func (b *builder) add(a Action) int {
@@ -116,7 +126,7 @@ func (b *builder) networks() error {
 			}
 			continue
 		}
-		res := "network:" + key
+		res := NetworkRes(key)
 		have, ok := b.obs.Networks[name]
 		if !ok {
 			b.netAction[key] = b.add(Action{Kind: CreateNetwork, Resource: res, Name: name, Reason: Missing})
@@ -166,7 +176,7 @@ func (b *builder) volumes() error {
 			}
 			continue
 		}
-		res := "volume:" + key
+		res := VolumeRes(key)
 		have, ok := b.obs.Volumes[name]
 		if !ok {
 			b.volAction[key] = b.add(Action{Kind: CreateVolume, Resource: res, Name: name, Reason: Missing})
@@ -201,6 +211,62 @@ func (b *builder) volumes() error {
 		b.volAction[key] = b.add(Action{Kind: CreateVolume, Resource: res, Name: name, Reason: ConfigChanged, DependsOn: []int{rm}})
 	}
 	return nil
+}
+
+// images adds the builds and pulls the touched services need, before any
+// container action: services with the same build section (a server and
+// its one-shot migration, say) are built once and the image tagged for
+// each, so they get the same image and a rebuild recreates both or neither.
+func (b *builder) images(opt ImageOptions) error {
+	local := map[string]LocalImage{}
+	for ref, li := range b.obs.Images {
+		local[ref] = li
+	}
+	steps, err := ImageSteps(b.p, local, opt)
+	if err != nil {
+		return err
+	}
+	return b.imageActions(steps, opt.IgnorePullFailures)
+}
+
+// imageActions adds a build or pull for each step, a build once per build
+// section, and records which action gets each service's image.
+func (b *builder) imageActions(steps []ImageStep, ignorePullFailures bool) error {
+	firstBuild := map[string]int{} // build section JSON -> action ID
+	for _, st := range steps {
+		if !st.Build {
+			b.imageAction[st.Service] = b.add(Action{Kind: PullImage, Resource: ImageRes(st.Service, st.Ref), Name: st.Ref, Image: st.Ref, Reason: st.Reason, Detail: st.Detail, Optional: ignorePullFailures})
+			continue
+		}
+		key, err := json.Marshal(b.p.Compose.Services[st.Service].Build)
+		if err != nil {
+			return fmt.Errorf("service %q: build section: %w", st.Service, err)
+		}
+		if id, ok := firstBuild[string(key)]; ok {
+			a := &b.plan.Actions[id-1]
+			if st.Ref != a.Image && !slices.Contains(a.Tags, st.Ref) {
+				a.Tags = append(a.Tags, st.Ref)
+			}
+			b.imageAction[st.Service] = id
+			continue
+		}
+		id := b.add(Action{Kind: BuildImage, Resource: ImageRes(st.Service, st.Ref), Name: st.Ref, Image: st.Ref, Reason: st.Reason, Detail: st.Detail})
+		firstBuild[string(key)] = id
+		b.imageAction[st.Service] = id
+	}
+	return nil
+}
+
+// ImagePlan is the plan of builds and pulls alone, for `berth build` and
+// `berth pull`: one action per step, services with the same build section
+// built once and the image tagged for each; with ignorePullFailures a
+// failed pull is a warning.
+func ImagePlan(p *project.Project, steps []ImageStep, ignorePullFailures bool) (*Plan, error) {
+	b := &builder{p: p, plan: &Plan{}, imageAction: map[string]int{}}
+	if err := b.imageActions(steps, ignorePullFailures); err != nil {
+		return nil, err
+	}
+	return b.plan, nil
 }
 
 func (b *builder) orphans() {
@@ -245,7 +311,9 @@ func (b *builder) service(g *project.Graph, name string) error {
 	if err != nil {
 		return err
 	}
-	image, imageKnown := b.obs.Images[project.ImageName(b.p.Compose, name)]
+	ref := project.ImageName(b.p.Compose, name)
+	local, imageKnown := b.obs.Images[ref]
+	image := local.ID
 	refChanged := false
 	for _, ref := range serviceRefs(s) {
 		refChanged = refChanged || b.refChanged[ref]
@@ -268,8 +336,14 @@ func (b *builder) service(g *project.Graph, name string) error {
 	}
 
 	createDeps := b.createDeps(s)
+	// every create waits for every build and pull, as with Compose: a
+	// failed build or pull stops `up` before any container is created,
+	// not only those of its service
+	for _, id := range b.imageAction {
+		createDeps = append(createDeps, id)
+	}
 	for n := 1; n <= replicas; n++ {
-		res := fmt.Sprintf("service:%s:%d", name, n)
+		res := ContainerRes(name, n)
 		cname := containerName(b.p.Compose.Name, s, n)
 		c, ok := existing[n]
 		if !ok {
@@ -277,7 +351,7 @@ func (b *builder) service(g *project.Graph, name string) error {
 			if b.replacedNumber(name, n) {
 				reason = DependencyRecreated
 			}
-			create := b.add(Action{Kind: CreateContainer, Resource: res, Name: cname, Reason: reason, DependsOn: createDeps})
+			create := b.add(Action{Kind: CreateContainer, Resource: res, Name: cname, Image: ref, Reason: reason, DependsOn: createDeps})
 			last := append([]int{create}, b.connects(s, res, cname, create)...)
 			b.finish(g, name, res, cname, reason, last)
 			if n == 1 {
@@ -342,7 +416,7 @@ func (b *builder) service(g *project.Graph, name string) error {
 			return err
 		}
 		temp := fmt.Sprintf("%s_%s", c.ID[:min(12, len(c.ID))], cname)
-		create := b.add(Action{Kind: CreateContainer, Resource: res, Name: temp, Reason: reason, Changes: changes, DependsOn: createDeps})
+		create := b.add(Action{Kind: CreateContainer, Resource: res, Name: temp, Replaces: c.Name, Image: ref, Reason: reason, Changes: changes, DependsOn: createDeps})
 		connects := b.connects(s, res, temp, create)
 		stop := b.add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: Replaced, DependsOn: append(append([]int{create}, connects...), b.pending[c.ID]...)})
 		rm := b.add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: Replaced, DependsOn: []int{stop}})
@@ -382,7 +456,7 @@ func (b *builder) dependencyRestarted(g *project.Graph, name string) bool {
 
 // restart restarts a running container after its dependencies are ready
 // again (depends_on with restart: true).
-func (b *builder) restart(g *project.Graph, service, res, cname string, after []int) {
+func (b *builder) restart(g *project.Graph, service string, res Resource, cname string, after []int) {
 	deps := slices.Clone(after)
 	for _, e := range g.Deps(service) {
 		switch e.Condition {
@@ -411,7 +485,7 @@ func (b *builder) replacedNumber(service string, n int) bool {
 
 // finish adds the start of a container (unless NoStart) after the actions in
 // after and the readiness of the service's dependencies.
-func (b *builder) finish(g *project.Graph, service, res, cname string, reason Reason, after []int) {
+func (b *builder) finish(g *project.Graph, service string, res Resource, cname string, reason Reason, after []int) {
 	if b.opt.NoStart {
 		if len(after) > 0 {
 			b.readyActions[service] = append(b.readyActions[service], after[0])
@@ -441,7 +515,7 @@ func (b *builder) await(dep, cond string, required bool) int {
 	if id, ok := b.awaits[key]; ok {
 		return id
 	}
-	id := b.add(Action{Kind: AwaitCondition, Resource: "service:" + dep, Target: cond, Reason: DependencyCondition,
+	id := b.add(Action{Kind: AwaitCondition, Resource: ServiceRes(dep), Target: cond, Reason: DependencyCondition,
 		DependsOn: b.startActions[dep], Optional: !required})
 	b.awaits[key] = id
 	return id
@@ -473,7 +547,7 @@ func (b *builder) createDeps(s types.ServiceConfig) []int {
 
 // connects adds a ConnectNetwork for every network of s beyond the first,
 // which the create attaches.
-func (b *builder) connects(s types.ServiceConfig, res, cname string, create int) []int {
+func (b *builder) connects(s types.ServiceConfig, res Resource, cname string, create int) []int {
 	nets := serviceNetworks(s)
 	var ids []int
 	for i, key := range nets {
@@ -617,8 +691,8 @@ func containerName(projectName string, s types.ServiceConfig, n int) string {
 	return projectName + "-" + s.Name + "-" + strconv.Itoa(n)
 }
 
-func containerRes(c Container) string {
-	return fmt.Sprintf("service:%s:%d", c.Service, c.Number)
+func containerRes(c Container) Resource {
+	return ContainerRes(c.Service, c.Number)
 }
 
 func sortedContainers(cs []Container) []Container {

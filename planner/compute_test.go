@@ -38,7 +38,7 @@ volumes: {orders: {}}
 // started.
 func running(t testing.TB, p *project.Project, images map[string]string) *Observed {
 	t.Helper()
-	f := newFake(p, &Observed{Project: "shop", Images: images})
+	f := newFake(p, &Observed{Project: "shop", Images: localImages(images)})
 	plan, err := Compute(p, f.obs, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +171,7 @@ func TestCompute(t *testing.T) {
 			name: "image ID behind the tag changed",
 			yaml: shopYAML,
 			observed: func(t *testing.T, p *project.Project, obs *Observed) *Observed {
-				obs.Images["postgres:16"] = "sha256:pg2"
+				obs.Images["postgres:16"] = LocalImage{ID: "sha256:pg2"}
 				return obs
 			},
 			want: `1 create service:db:1 (image changed)
@@ -362,7 +362,7 @@ func TestCompute(t *testing.T) {
 			for k, v := range images {
 				imgs[k] = v
 			}
-			obs := &Observed{Project: "shop", Images: imgs}
+			obs := &Observed{Project: "shop", Images: localImages(imgs)}
 			if tt.observed != nil {
 				obs = tt.observed(t, p, running(t, p, imgs))
 			}

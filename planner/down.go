@@ -133,7 +133,7 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 			}
 			seen[ref] = true
 			if _, ok := obs.Images[ref]; ok {
-				add(Action{Kind: RemoveImage, Resource: "image:" + ref, Name: ref, Reason: Down, DependsOn: normalize(removes)})
+				add(Action{Kind: RemoveImage, Resource: ImageRes(svc, ref), Name: ref, Reason: Down, DependsOn: normalize(removes)})
 			}
 		}
 	}
@@ -146,7 +146,7 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 			continue
 		}
 		if _, ok := obs.Networks[n.Name]; ok {
-			add(Action{Kind: RemoveNetwork, Resource: "network:" + key, Name: n.Name, Reason: Down, DependsOn: normalize(removes)})
+			add(Action{Kind: RemoveNetwork, Resource: NetworkRes(key), Name: n.Name, Reason: Down, DependsOn: normalize(removes)})
 		}
 	}
 	if opt.Volumes {
@@ -156,7 +156,7 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 				continue
 			}
 			if _, ok := obs.Volumes[v.Name]; ok {
-				add(Action{Kind: RemoveVolume, Resource: "volume:" + key, Name: v.Name, Reason: Down, DependsOn: normalize(removes)})
+				add(Action{Kind: RemoveVolume, Resource: VolumeRes(key), Name: v.Name, Reason: Down, DependsOn: normalize(removes)})
 			}
 		}
 	}

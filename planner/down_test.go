@@ -155,7 +155,7 @@ func TestComputeDownRemoveImages(t *testing.T) {
 			var got []string
 			for _, a := range plan.Actions {
 				if a.Kind == RemoveImage {
-					got = append(got, a.Resource)
+					got = append(got, a.Resource.String())
 					if len(a.DependsOn) != 3 {
 						t.Errorf("%s should wait for the 3 container removals, waits for %v", a.Resource, a.DependsOn)
 					}

@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/berth-dev/berth/project"
@@ -77,11 +75,11 @@ func (f *fake) apply(t testing.TB, plan *Plan) {
 		done[a.ID] = true
 		switch a.Kind {
 		case CreateNetwork:
-			key := strings.TrimPrefix(a.Resource, "network:")
+			key := a.Resource.Key
 			h, _ := project.NetworkHash(f.p.Compose.Networks[key])
 			f.obs.Networks[a.Name] = Network{ID: "net-" + a.Name, Name: a.Name, ConfigHash: h}
 		case CreateVolume:
-			key := strings.TrimPrefix(a.Resource, "volume:")
+			key := a.Resource.Key
 			h, _ := project.VolumeHash(f.p.Compose.Volumes[key])
 			f.obs.Volumes[a.Name] = Volume{Name: a.Name, ConfigHash: h}
 		case RemoveNetwork:
@@ -103,9 +101,7 @@ func (f *fake) apply(t testing.TB, plan *Plan) {
 			}
 			delete(f.obs.Volumes, a.Name)
 		case CreateContainer:
-			parts := strings.Split(a.Resource, ":")
-			svcName := parts[1]
-			n, _ := strconv.Atoi(parts[2])
+			svcName, n := a.Resource.Service, a.Resource.Number
 			if s, _ := f.find(a.Name); s != "" {
 				t.Fatalf("action %d: container name %s in use", a.ID, a.Name)
 			}
@@ -130,7 +126,7 @@ func (f *fake) apply(t testing.TB, plan *Plan) {
 			f.nextID++
 			c := Container{
 				ID: fmt.Sprintf("%016x", f.nextID), Name: a.Name, Service: svcName, Number: n,
-				ConfigHash: h, Image: f.obs.Images[project.ImageName(f.p.Compose, svcName)],
+				ConfigHash: h, Image: f.obs.Images[project.ImageName(f.p.Compose, svcName)].ID,
 				State: "created", Spec: string(spec),
 			}
 			for _, key := range serviceNetworks(s)[:min(1, len(s.Networks))] {
@@ -180,4 +176,20 @@ func (f *fake) apply(t testing.TB, plan *Plan) {
 			}
 		}
 	}
+}
+
+// localImages turns a map of references to image IDs into the observed
+// local images.
+func localImages(ids map[string]string) map[string]LocalImage {
+	out := map[string]LocalImage{}
+	for ref, id := range ids {
+		out[ref] = LocalImage{ID: id}
+	}
+	return out
+}
+
+// res reads a resource's string form, for tables.
+func res(s string) Resource {
+	r, _ := ParseResource(s)
+	return r
 }

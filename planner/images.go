@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -18,9 +19,19 @@ type ImageStep struct {
 	// Ref is the image reference: the service's image, or the name Berth
 	// gives a built one (<project>-<service>).
 	Ref string
-	// Why is the reason in words: "missing", "--build", "pull_policy: always",
-	// "older than 24h0m0s".
-	Why string
+	// Reason is why: Missing, BuildFlag, PolicyAlways, PolicyBuild or
+	// PolicyRefresh (with Detail "older than 24h0m0s").
+	Reason Reason
+	Detail string
+}
+
+// Why is the reason in words: "missing", "--build", "pull_policy always",
+// "pull_policy refresh: older than 24h0m0s".
+func (s ImageStep) Why() string {
+	if s.Detail != "" {
+		return s.Reason.String() + ": " + s.Detail
+	}
+	return s.Reason.String()
 }
 
 // ImageOptions are the flags that decide builds and pulls.
@@ -37,6 +48,9 @@ type ImageOptions struct {
 	// Now is the time refresh policies (daily, weekly, every_<d>) compare
 	// image ages with; passed in so the planner stays pure.
 	Now time.Time
+	// IgnorePullFailures makes pulls optional: a failed pull is a warning
+	// and what needs the image goes on (`pull --ignore-pull-failures`).
+	IgnorePullFailures bool
 }
 
 // LocalImage is what the engine knows of an image reference.
@@ -84,27 +98,27 @@ func ImageSteps(p *project.Project, local map[string]LocalImage, opt ImageOption
 		// an image only ever built here (build: and no image:) has no
 		// registry to be pulled from
 		pullable := !buildable || s.Image != ""
-		step := func(build bool, why string) {
-			steps = append(steps, ImageStep{Service: name, Build: build, Ref: ref, Why: why})
+		step := func(build bool, why Reason, detail ...string) {
+			steps = append(steps, ImageStep{Service: name, Build: build, Ref: ref, Reason: why, Detail: strings.Join(detail, " ")})
 		}
 		switch {
 		case buildable && opt.Build:
-			step(true, "--build")
+			step(true, BuildFlag)
 		case buildable && policy == types.PullPolicyBuild && !opt.NoBuild:
-			step(true, "pull_policy: build")
+			step(true, PolicyBuild)
 		case pullable && policy == types.PullPolicyAlways:
-			step(false, "pull_policy: always")
+			step(false, PolicyAlways)
 		case pullable && have && policy == types.PullPolicyRefresh && opt.Now.Sub(img.Tagged) > every:
-			step(false, fmt.Sprintf("older than %s", every))
+			step(false, PolicyRefresh, fmt.Sprintf("older than %s", every))
 		case have:
 		case buildable && opt.NoBuild:
 			return nil, fmt.Errorf("service %q: image %s is missing and --no-build forbids building it: build it first, or drop --no-build", name, ref)
 		case buildable:
-			step(true, "missing")
+			step(true, Missing)
 		case policy == types.PullPolicyNever:
 			return nil, fmt.Errorf("service %q: image %s is missing and its pull_policy is never: load it with `docker load` or build it", name, ref)
 		default:
-			step(false, "missing")
+			step(false, Missing)
 		}
 	}
 	return steps, nil

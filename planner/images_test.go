@@ -54,14 +54,14 @@ services:
 		wantErr string
 	}{
 		{name: "everything local: only the policies that always act", local: all,
-			want: "always pull (pull_policy: always); daily pull (older than 24h0m0s); rebuild build (pull_policy: build)"},
+			want: "always pull (pull_policy always); daily pull (pull_policy refresh: older than 24h0m0s); rebuild build (pull_policy build)"},
 		{name: "missing images are built or pulled", local: without("shop-built", "shop/tagged:1", "shop/plain:1"),
-			want: "always pull (pull_policy: always); built build (missing); daily pull (older than 24h0m0s); plain pull (missing); rebuild build (pull_policy: build); tagged build (missing)"},
+			want: "always pull (pull_policy always); built build (missing); daily pull (pull_policy refresh: older than 24h0m0s); plain pull (missing); rebuild build (pull_policy build); tagged build (missing)"},
 		{name: "--build builds every buildable service", local: all, opt: ImageOptions{Build: true},
-			want: "always pull (pull_policy: always); built build (--build); daily pull (older than 24h0m0s); rebuild build (--build); tagged build (--build)"},
+			want: "always pull (pull_policy always); built build (--build); daily pull (pull_policy refresh: older than 24h0m0s); rebuild build (--build); tagged build (--build)"},
 		{name: "--pull never overrides every policy", local: all, opt: ImageOptions{Pull: "never"}, want: ""},
 		{name: "--pull always pulls what can be pulled", local: all, opt: ImageOptions{Pull: "always", Services: []string{"built", "tagged", "plain"}},
-			want: "plain pull (pull_policy: always); tagged pull (pull_policy: always)"},
+			want: "plain pull (pull_policy always); tagged pull (pull_policy always)"},
 		{name: "--no-build with a missing buildable image", local: without("shop-built"), opt: ImageOptions{NoBuild: true, Services: []string{"built"}},
 			wantErr: `service "built": image shop-built is missing and --no-build forbids building it`},
 		{name: "pull_policy never with a missing image", local: without("shop/never:1"), opt: ImageOptions{Services: []string{"never"}},
@@ -90,7 +90,7 @@ services:
 				if s.Build {
 					verb = "build"
 				}
-				got = append(got, s.Service+" "+verb+" ("+s.Why+")")
+				got = append(got, s.Service+" "+verb+" ("+s.Why()+")")
 			}
 			if g := strings.Join(got, "; "); g != tt.want {
 				t.Fatalf("steps:\n%s\nwant:\n%s", g, tt.want)

@@ -50,9 +50,9 @@ type Observed struct {
 	// Networks and Volumes are keyed by engine name.
 	Networks map[string]Network
 	Volumes  map[string]Volume
-	// Images maps the image references the project uses to the ID of the
-	// local image each names; a reference with no local image is absent.
-	Images map[string]string
+	// Images maps the image references the project uses to the local
+	// image each names; a reference with no local image is absent.
+	Images map[string]LocalImage
 }
 
 // Options are the `up` flags that change what the plan does.
@@ -79,4 +79,8 @@ type Options struct {
 	// RecreateChangedVolumes allows removing and recreating a named volume
 	// whose configuration changed (its data is lost).
 	RecreateChangedVolumes bool
+	// Images, when set, plans the builds and pulls the touched services
+	// need (BuildImage and PullImage actions the creates depend on); nil
+	// plans containers from the images the engine has.
+	Images *ImageOptions
 }

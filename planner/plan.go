@@ -33,6 +33,11 @@ const (
 	// AwaitCondition waits until a dependency's containers meet the
 	// depends_on condition (healthy, or exited 0) before its dependents start.
 	AwaitCondition
+	// BuildImage builds a service's image (and tags it for the services
+	// that share its build section).
+	BuildImage
+	// PullImage pulls a service's image.
+	PullImage
 )
 
 var kindNames = map[Kind]string{
@@ -50,6 +55,8 @@ var kindNames = map[Kind]string{
 	RemoveContainer:   "remove",
 	RenameContainer:   "rename",
 	AwaitCondition:    "await",
+	BuildImage:        "build",
+	PullImage:         "pull",
 }
 
 func (k Kind) String() string {
@@ -96,6 +103,18 @@ const (
 	// DependencyRestarted: a dependency with depends_on restart: true was
 	// recreated or restarted.
 	DependencyRestarted
+	// BuildFlag: `up --build` rebuilds every service that has a build
+	// section.
+	BuildFlag
+	// PolicyAlways: the service's pull_policy (or --pull) is always.
+	PolicyAlways
+	// PolicyBuild: the service's pull_policy (or --pull) is build.
+	PolicyBuild
+	// PolicyRefresh: the image is older than the service's pull_policy
+	// (daily, weekly, every_<duration>) allows.
+	PolicyRefresh
+	// Requested: `berth build` or `berth pull` asked for it.
+	Requested
 )
 
 var reasonNames = map[Reason]string{
@@ -113,6 +132,11 @@ var reasonNames = map[Reason]string{
 	DependencyCondition: "dependency condition",
 	Down:                "down",
 	DependencyRestarted: "dependency restarted",
+	BuildFlag:           "--build",
+	PolicyAlways:        "pull_policy always",
+	PolicyBuild:         "pull_policy build",
+	PolicyRefresh:       "pull_policy refresh",
+	Requested:           "requested",
 }
 
 func (r Reason) String() string {
@@ -130,19 +154,33 @@ type Change struct {
 	New  string // "" when the field is removed
 }
 
-// Action is one step of a plan.
+// Action is one step of a plan. It carries everything a backend needs to
+// carry it out, so that nothing parses names or switches on the Reason
+// (reasons are for people and tests).
 type Action struct {
 	ID   int
 	Kind Kind
-	// Resource names what the action is about: "network:back",
-	// "volume:orders", "service:web:1".
-	Resource string
+	// Resource is what the action is about, typed: a network or volume of
+	// the project, a container (service and number), a service (an await),
+	// or a service's image.
+	Resource Resource
 	// Name is the engine name the action acts on: a network, volume or
-	// container name (for a rename, the current name).
+	// container name (for a rename, the current name), or an image
+	// reference.
 	Name string
-	// Target is the new name of a rename, the network of a connect, or the
-	// condition of an await.
-	Target  string
+	// Target is the new name of a rename, the network of a connect or
+	// disconnect, or the condition of an await.
+	Target string
+	// Replaces is, for the create of a recreate, the name of the container
+	// the new one replaces (whose anonymous volumes it takes over).
+	Replaces string
+	// Image is the image reference a create runs, or a build or pull gets.
+	Image string
+	// Tags are more references a build gives its image: those of the
+	// services that share its build section.
+	Tags []string
+	// Detail says more about the reason, for people: "older than 24h0m0s".
+	Detail  string
 	Reason  Reason
 	Changes []Change
 	// DependsOn lists the IDs of actions that must finish first.
@@ -171,7 +209,7 @@ func (p *Plan) Empty() bool { return len(p.Actions) == 0 }
 func (p *Plan) String() string {
 	var b strings.Builder
 	for _, a := range p.Actions {
-		fmt.Fprintf(&b, "%d %s %s", a.ID, a.Kind, a.Resource)
+		fmt.Fprintf(&b, "%d %s %s", a.ID, a.Kind, a.Resource.String())
 		if a.Target != "" {
 			fmt.Fprintf(&b, " -> %s", a.Target)
 		}

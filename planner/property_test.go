@@ -91,7 +91,7 @@ func TestConvergence(t *testing.T) {
 			opt.ForceRecreate = true
 		}
 		images := map[string]string{"img0": "sha256:0", "img1": "sha256:1"}
-		f := newFake(p, &Observed{Project: "shop", Images: images})
+		f := newFake(p, &Observed{Project: "shop", Images: localImages(images)})
 		if r.Intn(4) != 0 {
 			// Start from a converged state and disturb it.
 			plan, err := Compute(p, f.obs, Options{})

@@ -29,10 +29,15 @@ type Summary struct {
 	// Update counts resources changed in place, e.g. a network connected
 	// to an existing container.
 	Update int `json:"update"`
+	// Build and Pull count the images built and pulled.
+	Build int `json:"build,omitempty"`
+	Pull  int `json:"pull,omitempty"`
 }
 
 // Total is the number of resources the plan touches.
-func (s Summary) Total() int { return s.Create + s.Recreate + s.Remove + s.Start + s.Update }
+func (s Summary) Total() int {
+	return s.Create + s.Recreate + s.Remove + s.Start + s.Update + s.Build + s.Pull
+}
 
 // Summary counts the plan's resources by what happens to them.
 func (p *Plan) Summary() Summary {
@@ -52,6 +57,10 @@ func (p *Plan) Summary() Summary {
 			s.Start++
 		case opUpdate:
 			s.Update++
+		case opBuild:
+			s.Build++
+		case opPull:
+			s.Pull++
 		}
 	}
 	return s
@@ -68,11 +77,14 @@ const (
 	opUpdate   op = '*'
 	// opAwait is a wait on a dependency's condition, not a change.
 	opAwait op = '='
+	// opBuild builds an image, opPull pulls one.
+	opBuild op = '^'
+	opPull  op = 'v'
 )
 
 // group is the actions of a plan about one resource, in plan order.
 type group struct {
-	resource string
+	resource Resource
 	actions  []Action
 	op       op
 }
@@ -84,9 +96,12 @@ func groupActions(actions []Action) []*group {
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, a := range actions {
-		key := a.Resource
-		if a.Kind == AwaitCondition {
-			key = "await\x00" + a.Resource + "\x00" + a.Target
+		key := a.Resource.String()
+		switch a.Kind {
+		case AwaitCondition:
+			key = "await\x00" + key + "\x00" + a.Target
+		case BuildImage, PullImage:
+			key = a.Kind.String() + "\x00" + key
 		}
 		g, ok := byKey[key]
 		if !ok {
@@ -114,6 +129,10 @@ func classify(actions []Action) op {
 	var create, remove, rename, start, await bool
 	for _, a := range actions {
 		switch a.Kind {
+		case BuildImage:
+			return opBuild
+		case PullImage:
+			return opPull
 		case CreateNetwork, CreateVolume, CreateContainer:
 			create = true
 		case RemoveNetwork, RemoveVolume, RemoveImage, RemoveContainer, StopContainer:
@@ -179,7 +198,7 @@ func (g *group) name() string {
 			return a.Name
 		}
 	}
-	return g.resource
+	return g.resource.String()
 }
 
 // changes are the field changes of the group's actions.
@@ -191,16 +210,20 @@ func (g *group) changes() []Change {
 	return cs
 }
 
-// resourceKind is "network", "volume" or "container" for a Resource.
-func resourceKind(res string) string {
-	switch prefix, _, _ := strings.Cut(res, ":"); prefix {
-	case "network", "volume":
-		return prefix
-	case "service":
+// resourceKind is "network", "volume", "container" or "image" for a
+// Resource.
+func resourceKind(res Resource) string {
+	switch res.Kind {
+	case NetworkResource:
+		return "network"
+	case VolumeResource:
+		return "volume"
+	case ContainerResource:
 		return "container"
-	default:
-		return prefix
+	case ImageResource:
+		return "image"
 	}
+	return "service"
 }
 
 const (
@@ -281,7 +304,20 @@ func renderGroup(b *strings.Builder, g *group, opts RenderOptions) {
 	sym := g.op.symbol(opts.Color)
 	if g.op == opAwait {
 		a := g.actions[0]
-		fmt.Fprintf(b, "  %s await %s: %s\n", sym, strings.TrimPrefix(a.Resource, "service:"), a.Target)
+		fmt.Fprintf(b, "  %s await %s: %s\n", sym, a.Resource.Service, a.Target)
+		return
+	}
+	if g.op == opBuild || g.op == opPull {
+		a := g.actions[0]
+		reason := a.Reason.String()
+		if a.Detail != "" {
+			reason += ": " + a.Detail
+		}
+		also := ""
+		if len(a.Tags) > 0 {
+			also = ", also tagged " + strings.Join(a.Tags, ", ")
+		}
+		fmt.Fprintf(b, "  %s %s image %s for %s%s (%s)\n", sym, a.Kind, a.Name, a.Resource.Service, also, reason)
 		return
 	}
 	fmt.Fprintf(b, "  %s %s %s (%s)\n", sym, resourceKind(g.resource), g.name(), g.main().Reason)
@@ -304,6 +340,12 @@ func summaryLine(s Summary) string {
 	}
 	if s.Update > 0 {
 		line += fmt.Sprintf(", %d to update", s.Update)
+	}
+	if s.Build > 0 {
+		line += fmt.Sprintf(", %d to build", s.Build)
+	}
+	if s.Pull > 0 {
+		line += fmt.Sprintf(", %d to pull", s.Pull)
 	}
 	return line + "."
 }
@@ -385,7 +427,7 @@ func RenderJSON(w io.Writer, p *Plan, project string) error {
 	}
 	for _, a := range p.Actions {
 		ja := jsonAction{
-			ID: a.ID, Kind: a.Kind, Resource: a.Resource, Name: a.Name,
+			ID: a.ID, Kind: a.Kind, Resource: a.Resource.String(), Name: a.Name,
 			Target: a.Target, Reason: a.Reason, DependsOn: a.DependsOn,
 		}
 		for _, c := range a.Changes {

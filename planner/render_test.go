@@ -21,7 +21,7 @@ func computed(t *testing.T, yaml string, observed func(p *project.Project, obs *
 	t.Helper()
 	p := load(t, yaml)
 	images := map[string]string{"shop/web": "sha256:web1", "postgres:16": "sha256:pg1"}
-	obs := &Observed{Project: "shop", Images: images}
+	obs := &Observed{Project: "shop", Images: localImages(images)}
 	if observed != nil {
 		obs = running(t, p, images)
 		observed(p, obs)
@@ -66,21 +66,21 @@ func renderCases(t *testing.T) []struct {
 				obs.Volumes["shop_data"] = Volume{Name: "shop_data", ConfigHash: "other"}
 			}, Options{RecreateChangedVolumes: true})},
 		{"absent_values", &Plan{Actions: []Action{
-			{ID: 1, Kind: CreateContainer, Resource: "service:app:1", Name: "abc_shop-app-1", Reason: ConfigChanged, Changes: []Change{
+			{ID: 1, Kind: CreateContainer, Resource: res("service:app:1"), Name: "abc_shop-app-1", Reason: ConfigChanged, Changes: []Change{
 				{Path: "environment.NEW", New: "on"},
 				{Path: "environment.OLD", Old: "off"},
 				{Path: "labels.quote", Old: `say "hi"`, New: "tab\there"},
 			}},
-			{ID: 2, Kind: StopContainer, Resource: "service:app:1", Name: "shop-app-1", Reason: Replaced, DependsOn: []int{1}},
-			{ID: 3, Kind: RemoveContainer, Resource: "service:app:1", Name: "shop-app-1", Reason: Replaced, DependsOn: []int{2}},
-			{ID: 4, Kind: RenameContainer, Resource: "service:app:1", Name: "abc_shop-app-1", Target: "shop-app-1", Reason: ConfigChanged, DependsOn: []int{3}},
+			{ID: 2, Kind: StopContainer, Resource: res("service:app:1"), Name: "shop-app-1", Reason: Replaced, DependsOn: []int{1}},
+			{ID: 3, Kind: RemoveContainer, Resource: res("service:app:1"), Name: "shop-app-1", Reason: Replaced, DependsOn: []int{2}},
+			{ID: 4, Kind: RenameContainer, Resource: res("service:app:1"), Name: "abc_shop-app-1", Target: "shop-app-1", Reason: ConfigChanged, DependsOn: []int{3}},
 		}}},
 		{"down_and_connect", &Plan{Actions: []Action{
-			{ID: 1, Kind: ConnectNetwork, Resource: "service:app:1", Name: "shop-app-1", Target: "shop_back", Reason: NetworkNotAttached},
-			{ID: 2, Kind: StopContainer, Resource: "service:old:1", Name: "shop-old-1", Reason: Down},
-			{ID: 3, Kind: RemoveContainer, Resource: "service:old:1", Name: "shop-old-1", Reason: Down, DependsOn: []int{2}},
-			{ID: 4, Kind: RemoveNetwork, Resource: "network:default", Name: "shop_default", Reason: Down, DependsOn: []int{3}},
-			{ID: 5, Kind: RemoveVolume, Resource: "volume:data", Name: "shop_data", Reason: Down, DependsOn: []int{3}},
+			{ID: 1, Kind: ConnectNetwork, Resource: res("service:app:1"), Name: "shop-app-1", Target: "shop_back", Reason: NetworkNotAttached},
+			{ID: 2, Kind: StopContainer, Resource: res("service:old:1"), Name: "shop-old-1", Reason: Down},
+			{ID: 3, Kind: RemoveContainer, Resource: res("service:old:1"), Name: "shop-old-1", Reason: Down, DependsOn: []int{2}},
+			{ID: 4, Kind: RemoveNetwork, Resource: res("network:default"), Name: "shop_default", Reason: Down, DependsOn: []int{3}},
+			{ID: 5, Kind: RemoveVolume, Resource: res("volume:data"), Name: "shop_data", Reason: Down, DependsOn: []int{3}},
 		}, Warnings: []string{"one", "two"}}},
 	}
 }
@@ -181,11 +181,11 @@ func TestRenderEmpty(t *testing.T) {
 
 func TestRenderColor(t *testing.T) {
 	p := &Plan{Actions: []Action{
-		{ID: 1, Kind: CreateNetwork, Resource: "network:default", Name: "shop_default", Reason: Missing},
-		{ID: 2, Kind: RemoveVolume, Resource: "volume:a", Name: "shop_a", Reason: ConfigChanged},
-		{ID: 3, Kind: CreateVolume, Resource: "volume:a", Name: "shop_a", Reason: ConfigChanged, DependsOn: []int{2}},
-		{ID: 4, Kind: RemoveNetwork, Resource: "network:old", Name: "shop_old", Reason: Down},
-		{ID: 5, Kind: StartContainer, Resource: "service:app:1", Name: "shop-app-1", Reason: NotRunning},
+		{ID: 1, Kind: CreateNetwork, Resource: res("network:default"), Name: "shop_default", Reason: Missing},
+		{ID: 2, Kind: RemoveVolume, Resource: res("volume:a"), Name: "shop_a", Reason: ConfigChanged},
+		{ID: 3, Kind: CreateVolume, Resource: res("volume:a"), Name: "shop_a", Reason: ConfigChanged, DependsOn: []int{2}},
+		{ID: 4, Kind: RemoveNetwork, Resource: res("network:old"), Name: "shop_old", Reason: Down},
+		{ID: 5, Kind: StartContainer, Resource: res("service:app:1"), Name: "shop-app-1", Reason: NotRunning},
 	}}
 	var b bytes.Buffer
 	if err := Render(&b, p, RenderOptions{Color: true}); err != nil {
@@ -248,10 +248,10 @@ func TestSummary(t *testing.T) {
 			}, Options{RecreateChangedVolumes: true}), Summary{Recreate: 2}},
 		{"no start", computed(t, orphanYAML, nil, Options{NoStart: true}), Summary{Create: 2}},
 		{"awaits only", &Plan{Actions: []Action{
-			{ID: 1, Kind: AwaitCondition, Resource: "service:db", Target: "service_healthy", Reason: DependencyCondition},
+			{ID: 1, Kind: AwaitCondition, Resource: res("service:db"), Target: "service_healthy", Reason: DependencyCondition},
 		}}, Summary{}},
 		{"connect only", &Plan{Actions: []Action{
-			{ID: 1, Kind: ConnectNetwork, Resource: "service:app:1", Name: "shop-app-1", Target: "shop_back", Reason: NetworkNotAttached},
+			{ID: 1, Kind: ConnectNetwork, Resource: res("service:app:1"), Name: "shop-app-1", Target: "shop_back", Reason: NetworkNotAttached},
 		}}, Summary{Update: 1}},
 	}
 	for _, tt := range tests {

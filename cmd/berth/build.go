@@ -8,8 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/planner"
-	"github.com/berth-dev/berth/project"
 )
 
 // buildOptions are the flags of `berth build`.
@@ -29,7 +27,7 @@ func newBuildCommand(g *globalOptions) *cobra.Command {
 		Long: "Build the images of the services that have a build section, in parallel, through the\n" +
 			"Engine API; each line of builder output is prefixed with its service.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runBuild(cmd.Context(), cmd.OutOrStdout(), o, args)
+			return runBuild(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args)
 		},
 		ValidArgsFunction: g.completeServices,
 	}
@@ -63,15 +61,10 @@ func (o *buildOptions) engineOptions() (engine.BuildOptions, error) {
 	return bo, nil
 }
 
-func runBuild(ctx context.Context, stdout io.Writer, o *buildOptions, services []string) error {
+func runBuild(ctx context.Context, stdout, stderr io.Writer, o *buildOptions, services []string) error {
 	bo, err := o.engineOptions()
 	if err != nil {
 		return err
 	}
-	return o.runImageCommand(ctx, stdout, services, bo, false, func(p *project.Project, svc string) (planner.ImageStep, bool) {
-		if p.Compose.Services[svc].Build == nil {
-			return planner.ImageStep{}, false
-		}
-		return planner.ImageStep{Service: svc, Build: true, Ref: project.ImageName(p.Compose, svc), Why: "berth build"}, true
-	})
+	return o.runImageCommand(ctx, stdout, stderr, services, engine.ImagesOptions{Build: bo}, engine.Build)
 }

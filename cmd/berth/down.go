@@ -49,36 +49,24 @@ func runDown(ctx context.Context, stdout, stderr io.Writer, o *downOptions, serv
 	if err != nil {
 		return err
 	}
-	c, err := docker.Connect(ctx)
+	b, err := docker.Connect(ctx)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	obs, err := c.Observe(ctx, p)
+	defer b.Close()
+	pr := newProgress(stderr, o.progress, nil)
+	plan, err := engine.Down(ctx, b, p, engine.DownOptions{
+		Plan:        planner.DownOptions{Services: services, RemoveOrphans: o.removeOrphans, Volumes: o.volumes, RemoveImages: o.rmi},
+		StopTimeout: seconds(o.timeout),
+		Parallel:    o.parallel,
+		DryRun:      o.dryRun,
+	}, pr)
+	pr.close()
 	if err != nil {
 		return err
 	}
-	opt := planner.DownOptions{Services: services, RemoveOrphans: o.removeOrphans, Volumes: o.volumes, RemoveImages: o.rmi}
 	if o.dryRun {
-		plan, err := planner.ComputeDown(p, obs, opt)
-		if err != nil {
-			return err
-		}
 		return renderPlan(stdout, p, plan, "text")
 	}
-	lock, err := lockProject(ctx, stderr, c.Host(), p.Name())
-	if err != nil {
-		return err
-	}
-	defer lock.Unlock()
-	if obs, err = c.Observe(ctx, p); err != nil {
-		return err
-	}
-	plan, err := planner.ComputeDown(p, obs, opt)
-	if err != nil {
-		return err
-	}
-	_, err = applyPlan(ctx, stderr, o.globalOptions, c, p, plan,
-		engine.RuntimeOptions{StopTimeout: seconds(o.timeout), RemoveAnonVolumes: o.volumes}, "down")
-	return err
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 
+	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/docker"
 
 	"github.com/spf13/cobra"
@@ -51,26 +52,19 @@ func runPlan(ctx context.Context, stdout io.Writer, o *planOptions, services []s
 	if err != nil {
 		return err
 	}
-	c, err := docker.Connect(ctx)
+	b, err := docker.Connect(ctx)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	steps, err := imageSteps(ctx, c, p, opt, imageFlags{})
+	defer b.Close()
+	plan, err := engine.PlanUp(ctx, b, p, engine.UpOptions{Plan: opt})
 	if err != nil {
 		return err
-	}
-	plan, err := computePlan(ctx, c, p, opt)
-	if err != nil {
-		return err
-	}
-	if o.format == "text" {
-		printImageSteps(stdout, steps)
 	}
 	if err := renderPlan(stdout, p, plan, o.format); err != nil {
 		return err
 	}
-	if o.detailedExitCode && (!plan.Empty() || len(steps) > 0) {
+	if o.detailedExitCode && !plan.Empty() {
 		return &exitError{code: 2}
 	}
 	return nil
@@ -83,14 +77,6 @@ func (g *globalOptions) loadForChange(ctx context.Context, services []string) (*
 	opts := g.projectOptions(nil)
 	opts.Enable = services
 	return project.Load(ctx, opts)
-}
-
-func computePlan(ctx context.Context, c *docker.Client, p *project.Project, opt planner.Options) (*planner.Plan, error) {
-	obs, err := c.Observe(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	return planner.Compute(p, obs, opt)
 }
 
 func renderPlan(w io.Writer, p *project.Project, plan *planner.Plan, format string) error {

@@ -1,83 +1,136 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"os"
+	"sync"
 	"time"
 
-	"github.com/berth-dev/berth/engine/docker"
+	"golang.org/x/term"
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/planner"
-	"github.com/berth-dev/berth/project"
 )
 
-// applyPlan prints the plan's warnings and carries it out on the engine with
-// progress on w, for the command named cmd (up, down). An interruption
-// (Ctrl-C) finishes the calls under way, starts nothing new, and says to run
-// cmd again. It returns the progress printer for later waits.
-func applyPlan(ctx context.Context, w io.Writer, g *globalOptions, c *docker.Client, p *project.Project, plan *planner.Plan, rtOpts engine.RuntimeOptions, cmd string) (*progressPrinter, error) {
-	for _, warning := range plan.Warnings {
-		fmt.Fprintf(w, "berth: warning: %s\n", warning)
-	}
-	pr := newProgress(w, g.progress)
-	if err := engine.Execute(ctx, plan, c.Runtime(p, rtOpts), g.parallel, pr.event); err != nil {
-		if errors.Is(err, context.Canceled) {
-			return pr, fmt.Errorf("interrupted: actions under way were finished, nothing new was started; run `berth %s` again to finish: %w", cmd, err)
+// This file turns the engine's event stream into what a person or a
+// program reads while a command runs, in Compose's progress modes: tty (a
+// live block redrawn in place), plain (a line per event), json (a JSON
+// object per event) and quiet (errors only, which the command prints).
+
+// renderer shows events. Its methods are called from one goroutine (a Bus
+// subscriber), so it needs no locking of its own against itself.
+type renderer interface {
+	event(e engine.Event)
+	// finish draws the final state; no event follows.
+	finish()
+}
+
+// progressMode resolves auto (and an empty mode) to tty when w is a
+// terminal and to plain otherwise.
+func progressMode(mode string, w io.Writer) string {
+	switch mode {
+	case "", "auto":
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			return "tty"
 		}
-		return pr, err
+		return "plain"
 	}
-	return pr, nil
+	return mode
 }
 
-// progressPrinter turns executor events into the lines a person reads while
-// `up` and `down` run: one line per action as it starts and as it ends.
-type progressPrinter struct {
-	w     io.Writer
-	mode  string // auto, tty, plain, json, quiet
-	start map[int]time.Time
+// progress is a running renderer fed by the engine's event bus: commands
+// pass it (it is an engine.Sink) to the orchestration functions and call
+// close when the operation returns, after which everything is drawn.
+type progress struct {
+	bus         *engine.Bus
+	r           renderer
+	unsubscribe func()
+	closeOnce   sync.Once
 }
 
-func newProgress(w io.Writer, mode string) *progressPrinter {
-	if mode == "" || mode == "auto" || mode == "tty" {
-		mode = "plain"
+// newProgress starts a renderer of the mode (see progressMode) on w. Image
+// output lines (builds, pulls) go to out, each prefixed with its service,
+// when out is not nil (`berth build` and `berth pull` print them on
+// standard output); otherwise to w.
+func newProgress(w io.Writer, mode string, out io.Writer) *progress {
+	var r renderer
+	switch progressMode(mode, w) {
+	case "json":
+		r = &jsonRenderer{w: w}
+	case "quiet":
+		r = quietRenderer{}
+	case "tty":
+		r = newTTYRenderer(w, out)
+	default:
+		r = &plainRenderer{w: w, out: out, start: map[int]time.Time{}}
 	}
-	return &progressPrinter{w: w, mode: mode, start: map[int]time.Time{}}
+	p := &progress{bus: engine.NewBus(), r: r}
+	p.unsubscribe = p.bus.Subscribe(r.event)
+	return p
 }
 
-// event is called by engine.Execute; calls are serialized.
-func (p *progressPrinter) event(e engine.Event) {
-	if p.mode == "quiet" {
-		return
-	}
+// Event implements engine.Sink: it queues e for the renderer and returns.
+func (p *progress) Event(e engine.Event) { p.bus.Event(e) }
+
+// close waits until every event sent is drawn, then draws the end.
+func (p *progress) close() {
+	p.closeOnce.Do(func() {
+		p.unsubscribe()
+		p.r.finish()
+	})
+}
+
+// quietRenderer shows nothing: errors reach the user as the command's error.
+type quietRenderer struct{}
+
+func (quietRenderer) event(engine.Event) {}
+func (quietRenderer) finish()            {}
+
+// plainRenderer writes a line per event, without control codes.
+type plainRenderer struct {
+	w, out io.Writer
+	start  map[int]time.Time
+}
+
+func (p *plainRenderer) event(e engine.Event) {
 	a := e.Action
-	if p.mode == "json" {
-		rec := map[string]any{"id": a.ID, "kind": a.Kind.String(), "resource": a.Resource, "name": displayName(a), "status": e.Status.String()}
-		if e.Err != nil {
-			rec["error"] = e.Err.Error()
-		}
-		b, _ := json.Marshal(rec)
-		fmt.Fprintln(p.w, string(b))
-		return
-	}
 	switch e.Status {
+	case engine.Warning:
+		fmt.Fprintf(p.w, "berth: warning: %s\n", e.Text)
+	case engine.Info:
+		fmt.Fprintln(p.w, e.Text)
+	case engine.Progress:
+		w := p.w
+		if p.out != nil {
+			w = p.out
+		}
+		fmt.Fprintf(w, "%s | %s\n", a.Resource.Service, e.Text)
 	case engine.Started:
-		p.start[a.ID] = time.Now()
 		if a.Kind == planner.AwaitCondition {
-			fmt.Fprintf(p.w, " %s Waiting for %s to be %s\n", "…", strings.TrimPrefix(a.Resource, "service:"), conditionWord(a.Target))
+			fmt.Fprintf(p.w, " … Waiting for %s to be %s\n", a.Resource.Service, conditionWord(a.Target))
 		}
 	case engine.Done:
-		took := time.Since(p.start[a.ID]).Round(100 * time.Millisecond)
-		fmt.Fprintf(p.w, " ✔ %s %s %s (%s)\n", noun(a), displayName(a), doneVerb(a), took)
+		if p.out != nil && isImage(a) {
+			return // `berth build` and `berth pull` print the output alone
+		}
+		fmt.Fprintf(p.w, " ✔ %s %s %s (%s)\n", noun(a), displayName(a), doneVerb(a), e.Duration.Round(100*time.Millisecond))
 	case engine.Failed:
+		if p.out != nil && isImage(a) && a.Optional {
+			// pull --ignore-pull-failures: a warning among the output
+			fmt.Fprintf(p.out, "%s | warning: %v\n", a.Resource.Service, e.Err)
+			return
+		}
 		fmt.Fprintf(p.w, " ✘ %s %s: %v\n", noun(a), displayName(a), e.Err)
 	case engine.Skipped:
 		fmt.Fprintf(p.w, " - %s %s %v\n", noun(a), displayName(a), e.Err)
 	}
+}
+
+func (p *plainRenderer) finish() {}
+
+func isImage(a planner.Action) bool {
+	return a.Kind == planner.BuildImage || a.Kind == planner.PullImage
 }
 
 func noun(a planner.Action) string {
@@ -86,7 +139,7 @@ func noun(a planner.Action) string {
 		return "Network"
 	case planner.CreateVolume, planner.RemoveVolume:
 		return "Volume"
-	case planner.RemoveImage:
+	case planner.RemoveImage, planner.BuildImage, planner.PullImage:
 		return "Image"
 	case planner.AwaitCondition:
 		return "Service"
@@ -100,9 +153,13 @@ func noun(a planner.Action) string {
 func displayName(a planner.Action) string {
 	switch a.Kind {
 	case planner.AwaitCondition:
-		return strings.TrimPrefix(a.Resource, "service:")
+		return a.Resource.Service
 	case planner.RenameContainer:
 		return a.Target
+	case planner.CreateContainer:
+		if a.Replaces != "" {
+			return a.Replaces
+		}
 	}
 	return a.Name
 }
@@ -127,6 +184,10 @@ func doneVerb(a planner.Action) string {
 		return "Restarted"
 	case planner.AwaitCondition:
 		return conditionWord(a.Target)
+	case planner.BuildImage:
+		return "Built"
+	case planner.PullImage:
+		return "Pulled"
 	}
 	return "Done"
 }
@@ -139,4 +200,10 @@ func conditionWord(cond string) string {
 		return "Completed"
 	}
 	return "Ready"
+}
+
+// eventID is how Compose names a resource in its progress: "Container
+// shop-web-1", "Network shop_default", "Image shop-web".
+func eventID(a planner.Action) string {
+	return noun(a) + " " + displayName(a)
 }

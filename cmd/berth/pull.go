@@ -7,8 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/planner"
-	"github.com/berth-dev/berth/project"
 )
 
 // pullOptions are the flags of `berth pull`.
@@ -26,7 +24,7 @@ func newPullCommand(g *globalOptions) *cobra.Command {
 		Long: "Pull the images of the services that name one. Images only built locally (a build\n" +
 			"section and no image) are skipped, and so are services whose pull_policy is never.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPull(cmd.Context(), cmd.OutOrStdout(), o, args)
+			return runPull(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args)
 		},
 		ValidArgsFunction: g.completeServices,
 	}
@@ -35,12 +33,6 @@ func newPullCommand(g *globalOptions) *cobra.Command {
 	return c
 }
 
-func runPull(ctx context.Context, stdout io.Writer, o *pullOptions, services []string) error {
-	return o.runImageCommand(ctx, stdout, services, engine.BuildOptions{Quiet: o.quiet}, o.ignoreFailures, func(p *project.Project, svc string) (planner.ImageStep, bool) {
-		s := p.Compose.Services[svc]
-		if s.Image == "" || s.PullPolicy == "never" {
-			return planner.ImageStep{}, false
-		}
-		return planner.ImageStep{Service: svc, Ref: s.Image, Why: "berth pull"}, true
-	})
+func runPull(ctx context.Context, stdout, stderr io.Writer, o *pullOptions, services []string) error {
+	return o.runImageCommand(ctx, stdout, stderr, services, engine.ImagesOptions{Build: engine.BuildOptions{Quiet: o.quiet}, IgnorePullFailures: o.ignoreFailures}, engine.Pull)
 }

@@ -11,6 +11,8 @@ import (
 	"os"
 
 	"github.com/docker/docker/client"
+
+	"github.com/berth-dev/berth/engine"
 )
 
 // Client is a connection to a Docker Engine.
@@ -48,3 +50,6 @@ func (c *Client) Close() error { return c.api.Close() }
 
 // Host is the address of the engine the client talks to.
 func (c *Client) Host() string { return c.api.DaemonHost() }
+
+// Client is a Berth backend.
+var _ engine.Backend = (*Client)(nil)

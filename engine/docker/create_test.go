@@ -718,7 +718,7 @@ func TestServiceConfigFieldsAreAllAccountedFor(t *testing.T) {
 		"MacAddress": mapped, "Models": rejected, "Net": rejected, "NetworkMode": mapped,
 		"Networks": mapped, "OomKillDisable": mapped, "OomScoreAdj": mapped, "Pid": mapped,
 		"PidsLimit": mapped, "Platform": mapped, "Ports": mapped, "Privileged": mapped,
-		"PullPolicy": irrelevant, "ReadOnly": mapped, "Restart": mapped, "engine.Runtime": mapped,
+		"PullPolicy": irrelevant, "ReadOnly": mapped, "Restart": mapped, "Runtime": mapped,
 		"Scale": irrelevant, "Secrets": mapped, "SecurityOpt": mapped, "ShmSize": mapped,
 		"StdinOpen": mapped, "StopGracePeriod": mapped, "StopSignal": mapped, "StorageOpt": mapped,
 		"Sysctls": mapped, "Tmpfs": mapped, "Tty": mapped, "Ulimits": mapped,

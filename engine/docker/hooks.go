@@ -19,10 +19,10 @@ import (
 // named by a, one after the other, each to completion. A hook that exits
 // non-zero is an error naming the hook and carrying its output.
 func (r *dockerRuntime) runHooks(ctx context.Context, a planner.Action, which string) error {
-	svc, _, err := serviceOf(a.Resource)
-	if err != nil {
+	if a.Resource.Kind != planner.ContainerResource {
 		return nil // not a service container: no hooks
 	}
+	svc := a.Resource.Service
 	s, ok := r.p.Compose.Services[svc]
 	if !ok {
 		return nil

@@ -7,51 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
-	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/image"
-
-	"github.com/berth-dev/berth/planner"
-	"github.com/berth-dev/berth/project"
 )
-
-// LocalImages reports which of the project's image references the engine
-// has: one list call, plus an inspect for each image whose pull_policy
-// depends on its age (daily, weekly, every_<duration>).
-func (c *Client) LocalImages(ctx context.Context, p *project.Project) (map[string]planner.LocalImage, error) {
-	list, err := c.api.ImageList(ctx, image.ListOptions{})
-	if err != nil {
-		return nil, wrap(err, "listing images")
-	}
-	byTag := map[string]string{}
-	for _, im := range list {
-		for _, tag := range im.RepoTags {
-			byTag[tag] = im.ID
-		}
-	}
-	out := map[string]planner.LocalImage{}
-	for _, svc := range p.Graph.Services() {
-		ref := project.ImageName(p.Compose, svc)
-		id, ok := byTag[familiar(ref)]
-		if !ok {
-			continue
-		}
-		li := planner.LocalImage{ID: id}
-		if policy, _, _ := p.Compose.Services[svc].GetPullPolicy(); policy == types.PullPolicyRefresh {
-			ins, err := c.api.ImageInspect(ctx, ref)
-			if err != nil {
-				return nil, fmt.Errorf("inspecting image %s: %w", ref, err)
-			}
-			li.Tagged = ins.Metadata.LastTagTime
-			if li.Tagged.IsZero() {
-				li.Tagged, _ = time.Parse(time.RFC3339Nano, ins.Created)
-			}
-		}
-		out[ref] = li
-	}
-	return out, nil
-}
 
 // Pull pulls ref, passing the registry's progress messages to log. Without
 // a reachable registry the error says which image could not be pulled and

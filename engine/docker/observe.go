@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/distribution/reference"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
@@ -23,14 +25,15 @@ import (
 
 // Observe reads the project's state from the engine: one list call each for
 // containers (by project label), networks, volumes and images, made
-// concurrently.
+// concurrently, plus an inspect for each image whose pull_policy depends on
+// its age (daily, weekly, every_<duration>).
 func (c *Client) Observe(ctx context.Context, p *project.Project) (*planner.Observed, error) {
 	obs := &planner.Observed{
 		Project:    p.Name(),
 		Containers: map[string][]planner.Container{},
 		Networks:   map[string]planner.Network{},
 		Volumes:    map[string]planner.Volume{},
-		Images:     map[string]string{},
+		Images:     map[string]planner.LocalImage{},
 	}
 	var (
 		containers []container.Summary
@@ -98,9 +101,24 @@ func (c *Client) Observe(ctx context.Context, p *project.Project) (*planner.Obse
 	}
 	for _, svc := range p.Graph.Services() {
 		ref := project.ImageName(p.Compose, svc)
-		if id, ok := byTag[familiar(ref)]; ok {
-			obs.Images[ref] = id
+		id, ok := byTag[familiar(ref)]
+		if !ok {
+			continue
 		}
+		li := planner.LocalImage{ID: id}
+		// a pull_policy that depends on the image's age (daily, weekly,
+		// every_<duration>) needs when it was last tagged
+		if policy, _, _ := p.Compose.Services[svc].GetPullPolicy(); policy == types.PullPolicyRefresh {
+			ins, err := c.api.ImageInspect(ctx, ref)
+			if err != nil {
+				return nil, fmt.Errorf("inspecting image %s: %w", ref, err)
+			}
+			li.Tagged = ins.Metadata.LastTagTime
+			if li.Tagged.IsZero() {
+				li.Tagged, _ = time.Parse(time.RFC3339Nano, ins.Created)
+			}
+		}
+		obs.Images[ref] = li
 	}
 	return obs, nil
 }

@@ -36,16 +36,68 @@ type dockerRuntime struct {
 
 	mu    sync.Mutex
 	specs map[string]*containerSpec // by the container's name at create time
+	// images caches the ID behind each image reference for this run: one
+	// inspect per image, however many containers run it. A build or pull
+	// of the reference forgets it.
+	images map[string]*imageLookup
 }
 
-// engine.Runtime returns the engine.Runtime that applies p's plans to this engine.
+// imageLookup is one image inspect, shared by every create that needs it.
+type imageLookup struct {
+	once sync.Once
+	id   string
+	err  error
+}
+
+// imageID returns the ID of the image ref names, inspecting it once per run.
+func (r *dockerRuntime) imageID(ctx context.Context, ref string) (string, error) {
+	r.mu.Lock()
+	l, ok := r.images[ref]
+	if !ok {
+		l = &imageLookup{}
+		r.images[ref] = l
+	}
+	r.mu.Unlock()
+	l.once.Do(func() {
+		ins, err := r.c.api.ImageInspect(ctx, ref)
+		l.id, l.err = ins.ID, err
+	})
+	if l.err != nil {
+		// a failed lookup is not kept: the next create asks again
+		r.forgetImage(ref)
+	}
+	return l.id, l.err
+}
+
+// forgetImage drops what the run knew of ref's image.
+func (r *dockerRuntime) forgetImage(ref string) {
+	r.mu.Lock()
+	delete(r.images, ref)
+	r.mu.Unlock()
+}
+
+// Runtime returns the engine.Runtime that applies p's plans to this engine.
 func (c *Client) Runtime(p *project.Project, opts engine.RuntimeOptions) engine.Runtime {
-	return &dockerRuntime{c: c, p: p, opts: opts, specs: map[string]*containerSpec{}}
+	return &dockerRuntime{c: c, p: p, opts: opts, specs: map[string]*containerSpec{}, images: map[string]*imageLookup{}}
 }
 
-// Do carries out one action: one Engine API call (an await waits on events).
-func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
+// Do carries out one action: one Engine API call (an await waits on
+// events; a build or pull streams its output to progress).
+func (r *dockerRuntime) Do(ctx context.Context, a planner.Action, progress func(string)) error {
 	switch a.Kind {
+	case planner.BuildImage:
+		defer r.forgetImage(a.Image)
+		for _, t := range a.Tags {
+			defer r.forgetImage(t)
+		}
+		return r.build(ctx, a, progress)
+	case planner.PullImage:
+		defer r.forgetImage(a.Image)
+		if err := r.c.Pull(ctx, a.Resource.Service, a.Image, r.quiet(progress)); err != nil {
+			return err
+		}
+		progress(fmt.Sprintf("pulled %s (%s)", a.Image, a.Reason))
+		return nil
 	case planner.CreateNetwork:
 		return r.createNetwork(ctx, a)
 	case planner.RemoveNetwork:
@@ -69,6 +121,9 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 	case planner.DisconnectNetwork:
 		return ignoreNotFound(r.c.api.NetworkDisconnect(ctx, a.Target, a.Name, true))
 	case planner.StartContainer:
+		if err := r.ensureFiles(ctx, a); err != nil {
+			return err
+		}
 		if err := r.c.api.ContainerStart(ctx, a.Name, container.StartOptions{}); err != nil {
 			return err
 		}
@@ -85,8 +140,7 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action) error {
 	case planner.RenameContainer:
 		return r.c.api.ContainerRename(ctx, a.Name, a.Target)
 	case planner.AwaitCondition:
-		svc, _ := strings.CutPrefix(a.Resource, "service:")
-		return r.c.await(ctx, r.p.Name(), svc, a.Target)
+		return r.c.await(ctx, r.p.Name(), a.Resource.Service, a.Target)
 	default:
 		return fmt.Errorf("berth cannot carry out %s actions", a.Kind)
 	}
@@ -153,26 +207,8 @@ func ignoreNotFound(err error) error {
 	return err
 }
 
-func resourceKey(res, kind string) string {
-	key, _ := strings.CutPrefix(res, kind+":")
-	return key
-}
-
-// serviceOf splits "service:web:2" into ("web", 2).
-func serviceOf(res string) (string, int, error) {
-	parts := strings.Split(res, ":")
-	if len(parts) != 3 || parts[0] != "service" {
-		return "", 0, fmt.Errorf("malformed container resource %q", res)
-	}
-	n, err := strconv.Atoi(parts[2])
-	if err != nil {
-		return "", 0, fmt.Errorf("malformed container resource %q", res)
-	}
-	return parts[1], n, nil
-}
-
 func (r *dockerRuntime) createNetwork(ctx context.Context, a planner.Action) error {
-	key := resourceKey(a.Resource, "network")
+	key := a.Resource.Key
 	n, ok := r.p.Compose.Networks[key]
 	if !ok {
 		return fmt.Errorf("network %q is not in the project", key)
@@ -211,7 +247,7 @@ func (r *dockerRuntime) createNetwork(ctx context.Context, a planner.Action) err
 }
 
 func (r *dockerRuntime) createVolume(ctx context.Context, a planner.Action) error {
-	key := resourceKey(a.Resource, "volume")
+	key := a.Resource.Key
 	v, ok := r.p.Compose.Volumes[key]
 	if !ok {
 		return fmt.Errorf("volume %q is not in the project", key)
@@ -252,18 +288,18 @@ func (r *dockerRuntime) firstContainerID(ctx context.Context, service string) st
 }
 
 func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) error {
-	svc, number, err := serviceOf(a.Resource)
-	if err != nil {
-		return err
-	}
+	svc, number := a.Resource.Service, a.Resource.Number
 	s, ok := r.p.Compose.Services[svc]
 	if !ok {
 		return fmt.Errorf("service %q is not in the project", svc)
 	}
 	s = planner.Resolve(s, func(dep string) string { return r.firstContainerID(ctx, dep) })
 
-	ref := project.ImageName(r.p.Compose, svc)
-	img, err := r.c.api.ImageInspect(ctx, ref)
+	ref := a.Image
+	if ref == "" {
+		ref = project.ImageName(r.p.Compose, svc)
+	}
+	imageID, err := r.imageID(ctx, ref)
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
 			if s.Build != nil {
@@ -292,7 +328,7 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 		LabelVersion:     ComposeVersion,
 		LabelWorkingDir:  r.p.Compose.WorkingDir,
 		LabelConfigFiles: strings.Join(r.p.Compose.ComposeFiles, ","),
-		LabelImage:       img.ID,
+		LabelImage:       imageID,
 		LabelDependsOn:   dependsOnLabel(s),
 		LabelSpec:        string(canonical),
 	})
@@ -303,8 +339,8 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 	if err != nil {
 		return err
 	}
-	if old, ok := replacing(a.Name); ok && !r.opts.RenewAnonVolumes {
-		if err := r.inheritAnonVolumes(ctx, spec, old); err != nil {
+	if a.Replaces != "" && !r.opts.RenewAnonVolumes {
+		if err := r.inheritAnonVolumes(ctx, spec, a.Replaces); err != nil {
 			return err
 		}
 	}
@@ -336,17 +372,6 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 		}
 	}
 	return nil
-}
-
-// replacing tells, from the temporary name a recreate creates its new
-// container under ("<old ID prefix>_<name>"), the name of the container
-// being replaced.
-func replacing(name string) (string, bool) {
-	prefix, final, ok := strings.Cut(name, "_")
-	if !ok || len(prefix) != 12 || strings.Trim(prefix, "0123456789abcdef") != "" {
-		return "", false
-	}
-	return final, true
 }
 
 // inheritAnonVolumes gives the new container the anonymous volumes of the
@@ -447,15 +472,13 @@ func (r *dockerRuntime) endpoint(ctx context.Context, a planner.Action) (*networ
 	spec := r.specs[a.Name]
 	r.mu.Unlock()
 	if spec == nil {
-		svc, number, err := serviceOf(a.Resource)
-		if err != nil {
-			return nil, err
-		}
+		svc, number := a.Resource.Service, a.Resource.Number
 		s, ok := r.p.Compose.Services[svc]
 		if !ok {
 			return nil, nil
 		}
 		s = planner.Resolve(s, func(dep string) string { return r.firstContainerID(ctx, dep) })
+		var err error
 		if spec, err = buildContainerSpecForAPI(r.p.Compose, s, number, nil, r.c.APIVersion); err != nil {
 			return nil, err
 		}
@@ -487,11 +510,9 @@ func (r *dockerRuntime) stop(ctx context.Context, a planner.Action) error {
 func (r *dockerRuntime) stopSeconds(a planner.Action) *int {
 	timeout := r.opts.StopTimeout
 	if timeout == nil {
-		if svc, _, err := serviceOf(a.Resource); err == nil {
-			if s, ok := r.p.Compose.Services[svc]; ok && s.StopGracePeriod != nil {
-				d := time.Duration(*s.StopGracePeriod)
-				timeout = &d
-			}
+		if s, ok := r.p.Compose.Services[a.Resource.Service]; ok && s.StopGracePeriod != nil {
+			d := time.Duration(*s.StopGracePeriod)
+			timeout = &d
 		}
 	}
 	if timeout == nil {
@@ -499,4 +520,61 @@ func (r *dockerRuntime) stopSeconds(a planner.Action) *int {
 	}
 	n := int(timeout.Seconds())
 	return &n
+}
+
+// build builds the image of a BuildImage action's service and gives it the
+// action's other tags (services that share the build section), reporting
+// the builder's output and, at the end, what was built.
+func (r *dockerRuntime) build(ctx context.Context, a planner.Action, progress func(string)) error {
+	start := time.Now()
+	svc := a.Resource.Service
+	id, err := r.c.Build(ctx, r.p, svc, r.opts.Build, r.quiet(progress))
+	if err != nil {
+		return err
+	}
+	for _, ref := range a.Tags {
+		if err := r.c.Tag(ctx, id, ref); err != nil {
+			return fmt.Errorf("service %q: %w", svc, err)
+		}
+	}
+	why := a.Reason.String()
+	if a.Detail != "" {
+		why += ": " + a.Detail
+	}
+	progress(fmt.Sprintf("built %s (%s, %s)", a.Image, why, time.Since(start).Round(100*time.Millisecond)))
+	return nil
+}
+
+// quiet is progress, or nothing with the Quiet build option.
+func (r *dockerRuntime) quiet(progress func(string)) func(string) {
+	if r.opts.Build.Quiet {
+		return func(string) {}
+	}
+	return progress
+}
+
+// ensureFiles copies a service's secrets and configs into a container this
+// run did not create before it starts: a Berth interrupted between a
+// create and its copy (or whose create's answer was lost) leaves a
+// container without them, which must not start as it is.
+func (r *dockerRuntime) ensureFiles(ctx context.Context, a planner.Action) error {
+	r.mu.Lock()
+	_, created := r.specs[a.Name]
+	r.mu.Unlock()
+	s, ok := r.p.Compose.Services[a.Resource.Service]
+	if created || !ok || len(s.Secrets)+len(s.Configs) == 0 {
+		return nil
+	}
+	spec, err := buildContainerSpecForAPI(r.p.Compose, s, a.Resource.Number, nil, r.c.APIVersion)
+	if err != nil || len(spec.Files) == 0 {
+		return err
+	}
+	archive, err := tarFiles(spec.Files)
+	if err != nil {
+		return err
+	}
+	if err := r.c.api.CopyToContainer(ctx, a.Name, "/", archive, container.CopyToContainerOptions{}); err != nil {
+		return fmt.Errorf("copying secrets and configs into %s: %w", a.Name, err)
+	}
+	return nil
 }

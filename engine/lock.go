@@ -1,4 +1,4 @@
-package main
+package engine
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -19,9 +18,9 @@ import (
 // and the project; the kernel releases it if the process dies.
 type projectLock struct{ f *os.File }
 
-// lockProject takes the project's lock, telling w if it has to wait for
+// lockProject takes the project's lock, telling sink if it has to wait for
 // another Berth to finish. It gives up when ctx ends.
-func lockProject(ctx context.Context, w io.Writer, host, project string) (*projectLock, error) {
+func lockProject(ctx context.Context, sink Sink, host, project string) (*projectLock, error) {
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("berth-%d", os.Getuid()))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the lock directory: %w", err)
@@ -43,7 +42,7 @@ func lockProject(ctx context.Context, w io.Writer, host, project string) (*proje
 			return nil, fmt.Errorf("locking project %s: %w", project, err)
 		}
 		if !told {
-			fmt.Fprintf(w, "Waiting for another berth working on project %q to finish...\n", project)
+			emitTo(sink, Info, fmt.Sprintf("Waiting for another berth working on project %q to finish...", project))
 			told = true
 		}
 		// flock has no wait-with-deadline: retry on a short tick until

@@ -1,0 +1,71 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/berth-dev/berth/planner"
+	"github.com/berth-dev/berth/project"
+)
+
+// DownOptions are what `down` does.
+type DownOptions struct {
+	// Plan says what is removed: services, orphans, volumes, images.
+	Plan planner.DownOptions
+	// StopTimeout overrides each service's stop_grace_period (-t).
+	StopTimeout *time.Duration
+	// Parallel bounds the engine calls in flight (<= 0: unlimited).
+	Parallel int
+	// DryRun plans and returns the plan without changing anything.
+	DryRun bool
+}
+
+// Down removes the project from the engine: containers (dependents
+// first), then networks, and named volumes and images only when asked.
+// It returns the plan it carried out.
+func Down(ctx context.Context, b Backend, p *project.Project, o DownOptions, sink Sink) (*planner.Plan, error) {
+	if !o.DryRun {
+		lock, err := lockProject(ctx, sink, b.Host(), p.Name())
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Unlock()
+	}
+	obs, err := b.Observe(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := planner.ComputeDown(p, obs, o.Plan)
+	if err != nil || o.DryRun {
+		return plan, err
+	}
+	rt := RuntimeOptions{StopTimeout: o.StopTimeout, RemoveAnonVolumes: o.Plan.Volumes}
+	return plan, apply(ctx, b, p, plan, rt, o.Parallel, sink, "down")
+}
+
+// StopOptions are what Stop does.
+type StopOptions struct {
+	// Services to stop (empty: all).
+	Services []string
+	// Timeout overrides each service's stop_grace_period; zero kills.
+	Timeout *time.Duration
+	// Parallel bounds the engine calls in flight (<= 0: unlimited).
+	Parallel int
+}
+
+// Stop stops the running containers of the services, dependents before
+// the services they depend on, independent ones in parallel.
+func Stop(ctx context.Context, b Backend, p *project.Project, o StopOptions, sink Sink) error {
+	obs, err := b.Observe(ctx, p)
+	if err != nil {
+		return err
+	}
+	down, err := planner.ComputeDown(p, obs, planner.DownOptions{Services: o.Services})
+	if err != nil {
+		return err
+	}
+	// the down plan's stops depend only on other stops
+	plan := subPlan(down, func(a planner.Action) bool { return a.Kind == planner.StopContainer })
+	plan.Warnings = nil
+	return apply(ctx, b, p, plan, RuntimeOptions{StopTimeout: o.Timeout}, o.Parallel, sink, "stop")
+}
