@@ -31,7 +31,6 @@ type Backend interface {
 	Follow(ctx context.Context, projectName string, opts FollowOptions, sink LogSink) error
 }
 
-
 // Stream is the output stream a log line was written to.
 type Stream int
 
