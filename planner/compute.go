@@ -603,12 +603,15 @@ func Resolve(s types.ServiceConfig, id func(service string) string) types.Servic
 	return s
 }
 
-// ServiceHash is the config hash of a resolved service (see Resolve) as
-// Compose computes it: Compose hashes volumes_from entries as bare container
-// IDs, without "container:" and the access mode, so Berth does too (while it
-// still creates the container with the mode).
+// ServiceHash is the config hash of a resolved service (see Resolve):
+// project.ServiceHash, Berth's one hashing path, of the service in the form
+// Compose hashes once it has resolved references. Compose hashes
+// volumes_from entries as bare container IDs, without "container:" and the
+// access mode, so Berth does too (while it still creates the container with
+// the mode). The service comes from the project Load prepared, so
+// DOCKER_DEFAULT_PLATFORM and env files count as in `config --hash`.
 func ServiceHash(resolved types.ServiceConfig) (string, error) {
-	return project.ConfigHash(hashForm(resolved))
+	return project.ServiceHash(hashForm(resolved))
 }
 
 // ServiceSpec is the canonical JSON of a resolved service that Berth stores

@@ -18,15 +18,15 @@ func BenchmarkLoadExample(b *testing.B) {
 	}
 }
 
-// BenchmarkConfigHash measures hashing one service of the example stack.
-func BenchmarkConfigHash(b *testing.B) {
+// BenchmarkServiceHash measures hashing one service of the example stack.
+func BenchmarkServiceHash(b *testing.B) {
 	p, err := project.Load(context.Background(), project.Options{ConfigPaths: []string{"../examples/microservices/compose.yaml"}, WorkDir: "."})
 	if err != nil {
 		b.Fatal(err)
 	}
 	web := p.Compose.Services["web"]
 	for b.Loop() {
-		if _, err := project.ConfigHash(web); err != nil {
+		if _, err := project.ServiceHash(web); err != nil {
 			b.Fatal(err)
 		}
 	}

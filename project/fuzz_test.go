@@ -141,8 +141,8 @@ func FuzzLoad(f *testing.F) {
 					t.Fatalf("%s comes before its dependency %s in %v", s, e.To, order)
 				}
 			}
-			if _, err := project.ConfigHash(p.Compose.Services[s]); err != nil {
-				t.Fatalf("ConfigHash(%s): %v", s, err)
+			if _, err := project.ServiceHash(p.Compose.Services[s]); err != nil {
+				t.Fatalf("ServiceHash(%s): %v", s, err)
 			}
 		}
 	})

@@ -9,7 +9,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 )
 
-// CanonicalJSON is the JSON encoding of the service that ConfigHash hashes:
+// CanonicalJSON is the JSON encoding of the service that ServiceHash hashes:
 // the service with build, pull_policy, scale, deploy.replicas, depends_on
 // and profiles cleared. Berth stores it on containers so that a later plan
 // can name the fields that changed.
@@ -31,17 +31,49 @@ func CanonicalJSON(s types.ServiceConfig) ([]byte, error) {
 	return data, nil
 }
 
-// ConfigHash is the value of the com.docker.compose.config-hash label: the
-// SHA-256 of CanonicalJSON. It is the same algorithm as Compose's, so a
-// container created by either tool is current for the other. Callers resolve
-// `service:` references (network_mode and the like) to container references
-// before hashing, as Compose does.
-func ConfigHash(s types.ServiceConfig) (string, error) {
+// ServiceHash is Berth's one config hash of a service: the value of the
+// com.docker.compose.config-hash label that `berth up` stamps on a container
+// and that `berth config --hash` prints, the SHA-256 of CanonicalJSON. It is
+// the same algorithm as Compose's, so a container created by either tool is
+// current for the other.
+//
+// s is the service as a container is created from it: a service of the
+// model Load returns, or of one ForContainers prepared, so that
+// DOCKER_DEFAULT_PLATFORM and env_file entries count as they do for
+// Compose. Where containers exist, callers first resolve `service:`
+// references (network_mode, volumes_from and the like) to the containers,
+// as Compose does before it hashes (see planner.ServiceHash).
+func ServiceHash(s types.ServiceConfig) (string, error) {
 	data, err := CanonicalJSON(s)
 	if err != nil {
 		return "", err
 	}
 	return sha256Hex(data), nil
+}
+
+// ConfigHash is ServiceHash under its former name, kept while tests in
+// engine and planner still call it; new code calls ServiceHash.
+func ConfigHash(s types.ServiceConfig) (string, error) { return ServiceHash(s) }
+
+// ForContainers prepares model as containers are created from it, the
+// way Compose prepares its project for up and for config --hash: services
+// that build an image get the platform DOCKER_DEFAULT_PLATFORM names
+// (ApplyDefaultPlatform) and, with resolveEnv, each service's env_file
+// entries are merged into its environment (and dropped). Load does this
+// unless told not to; `config --hash` does it once it has narrowed the
+// project to the services it hashes. The result may share services with
+// model, which is changed in place when resolveEnv is false.
+func ForContainers(model *types.Project, resolveEnv bool) (*types.Project, error) {
+	if resolveEnv {
+		var err error
+		if model, err = model.WithServicesEnvironmentResolved(true); err != nil {
+			return nil, fmt.Errorf("resolving service environment: %w", err)
+		}
+	}
+	if err := ApplyDefaultPlatform(model); err != nil {
+		return nil, err
+	}
+	return model, nil
 }
 
 // VolumeHash is the config-hash label of a named volume, as Compose computes

@@ -16,7 +16,7 @@ func ptr[T any](v T) *T { return &v }
 
 // hashed is what the config hash is computed over: the service with the
 // fields Compose leaves out cleared (written out here independently of
-// ConfigHash).
+// ServiceHash).
 func hashed(s types.ServiceConfig) types.ServiceConfig {
 	s.Build = nil
 	s.PullPolicy = ""
@@ -64,12 +64,12 @@ volumes:
   data: {}
 `
 
-// TestConfigHashPinned pins the hash of a few services. The JSON is what
+// TestServiceHashPinned pins the hash of a few services. The JSON is what
 // compose-go v2.14's types encode to and the hashes were computed from it
 // with `printf '%s' "$json" | sha256sum`, so a change in either the
 // encoding or the algorithm shows here: a different hash would make every
 // container created by Compose (or an older Berth) look out of date.
-func TestConfigHashPinned(t *testing.T) {
+func TestServiceHashPinned(t *testing.T) {
 	tests := []struct {
 		name    string
 		service func(t *testing.T) types.ServiceConfig
@@ -152,18 +152,18 @@ func TestConfigHashPinned(t *testing.T) {
 			if sum := sha256.Sum256([]byte(tc.json)); hex.EncodeToString(sum[:]) != tc.hash {
 				t.Fatalf("the table's hash is not the sha256 of its JSON")
 			}
-			got, err := project.ConfigHash(s)
+			got, err := project.ServiceHash(s)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got != tc.hash {
-				t.Errorf("ConfigHash = %s, want %s", got, tc.hash)
+				t.Errorf("ServiceHash = %s, want %s", got, tc.hash)
 			}
 		})
 	}
 }
 
-func TestConfigHashChanges(t *testing.T) {
+func TestServiceHashChanges(t *testing.T) {
 	base := func() types.ServiceConfig {
 		return types.ServiceConfig{
 			Name:        "web",
@@ -184,7 +184,7 @@ func TestConfigHashChanges(t *testing.T) {
 			Profiles:    []string{"web"},
 		}
 	}
-	baseHash, err := project.ConfigHash(base())
+	baseHash, err := project.ServiceHash(base())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestConfigHashChanges(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := base()
 			tc.mutate(&s)
-			got, err := project.ConfigHash(s)
+			got, err := project.ServiceHash(s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -244,7 +244,7 @@ func TestConfigHashChanges(t *testing.T) {
 	}
 }
 
-func TestConfigHashLeavesServiceAlone(t *testing.T) {
+func TestServiceHashLeavesServiceAlone(t *testing.T) {
 	s := types.ServiceConfig{
 		Name:       "web",
 		Image:      "nginx",
@@ -256,27 +256,27 @@ func TestConfigHashLeavesServiceAlone(t *testing.T) {
 		Profiles:   []string{"p"},
 	}
 	deploy := s.Deploy
-	first, err := project.ConfigHash(s)
+	first, err := project.ServiceHash(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Deploy != deploy || s.Deploy.Replicas == nil || *s.Deploy.Replicas != 3 || s.Deploy.Mode != "replicated" {
-		t.Errorf("ConfigHash changed the caller's deploy: %+v", s.Deploy)
+		t.Errorf("ServiceHash changed the caller's deploy: %+v", s.Deploy)
 	}
 	if s.Build == nil || s.PullPolicy != types.PullPolicyBuild || *s.Scale != 2 || len(s.DependsOn) != 1 || len(s.Profiles) != 1 {
-		t.Errorf("ConfigHash changed the caller's service: %+v", s)
+		t.Errorf("ServiceHash changed the caller's service: %+v", s)
 	}
 	// and hashing again gives the same value
-	second, err := project.ConfigHash(s)
+	second, err := project.ServiceHash(s)
 	if err != nil || second != first {
-		t.Errorf("second ConfigHash = %s, %v; want %s", second, err, first)
+		t.Errorf("second ServiceHash = %s, %v; want %s", second, err, first)
 	}
 	if len(first) != 64 || strings.Trim(first, "0123456789abcdef") != "" {
 		t.Errorf("hash %q is not 64 lower-case hex digits", first)
 	}
 }
 
-func TestConfigHashSameAcrossLoads(t *testing.T) {
+func TestServiceHashSameAcrossLoads(t *testing.T) {
 	// maps in the model (environment, labels, networks) must not make the
 	// hash depend on iteration order
 	const yaml = `
@@ -290,7 +290,7 @@ networks: {n1: {}, n2: {}, n3: {}}
 `
 	want := ""
 	for range 5 {
-		h, err := project.ConfigHash(mustLoadYAML(t, yaml).Compose.Services["web"])
+		h, err := project.ServiceHash(mustLoadYAML(t, yaml).Compose.Services["web"])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -383,25 +383,29 @@ func TestApplyDefaultPlatform(t *testing.T) {
 func TestApplyDefaultPlatformFromEnviron(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"compose.yaml": "services:\n  app:\n    build: .\n  db:\n    image: postgres\n"})
-	p := mustLoadDir(t, dir, project.Options{ProjectName: testProject, Environ: []string{"DOCKER_DEFAULT_PLATFORM=linux/arm64"}})
-	before, err := project.ConfigHash(p.Compose.Services["app"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := project.ApplyDefaultPlatform(p.Compose); err != nil {
-		t.Fatal(err)
-	}
+	environ := []string{"DOCKER_DEFAULT_PLATFORM=linux/arm64"}
+	// Load applies it, as Compose's up does
+	p := mustLoadDir(t, dir, project.Options{ProjectName: testProject, Environ: environ})
 	if got := p.Compose.Services["app"].Platform; got != "linux/arm64" {
 		t.Errorf("app platform = %q", got)
 	}
 	if got := p.Compose.Services["db"].Platform; got != "" {
 		t.Errorf("db platform = %q", got)
 	}
-	// the platform is part of the hash, which is why it is applied first
-	after, err := project.ConfigHash(p.Compose.Services["app"])
+	after, err := project.ServiceHash(p.Compose.Services["app"])
 	if err != nil {
 		t.Fatal(err)
 	}
+	// ... unless told not to, as for what `config` prints
+	p = mustLoadDir(t, dir, project.Options{ProjectName: testProject, Environ: environ, NoDefaultPlatform: true})
+	if got := p.Compose.Services["app"].Platform; got != "" {
+		t.Errorf("app platform with NoDefaultPlatform = %q", got)
+	}
+	before, err := project.ServiceHash(p.Compose.Services["app"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the platform is part of the hash, which is why it is applied first
 	if before == after {
 		t.Error("the platform did not change the hash")
 	}
@@ -460,16 +464,16 @@ func TestVolumeAndNetworkHash(t *testing.T) {
 	}
 }
 
-func TestCanonicalJSONIsWhatConfigHashHashes(t *testing.T) {
+func TestCanonicalJSONIsWhatServiceHashHashes(t *testing.T) {
 	s := types.ServiceConfig{Name: "web", Image: "nginx", Scale: ptr(3), Profiles: []string{"x"}}
 	data, err := project.CanonicalJSON(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, _ := project.ConfigHash(s)
+	h, _ := project.ServiceHash(s)
 	sum := sha256.Sum256(data)
 	if hex.EncodeToString(sum[:]) != h {
-		t.Error("ConfigHash is not the SHA-256 of CanonicalJSON")
+		t.Error("ServiceHash is not the SHA-256 of CanonicalJSON")
 	}
 	if strings.Contains(string(data), "profiles") || strings.Contains(string(data), "scale") {
 		t.Errorf("CanonicalJSON kept cleared fields: %s", data)

@@ -68,6 +68,11 @@ type Options struct {
 	// NoEnvResolution keeps env_file entries instead of merging them into
 	// each service's environment.
 	NoEnvResolution bool
+	// NoDefaultPlatform keeps each service's platform as written instead of
+	// giving services that build the platform DOCKER_DEFAULT_PLATFORM names:
+	// what `config` prints, as Compose's does, and enough for commands
+	// that neither build nor create containers.
+	NoDefaultPlatform bool
 	// AllResources keeps networks, volumes, secrets and configs that no
 	// selected service uses.
 	AllResources bool
@@ -76,7 +81,10 @@ type Options struct {
 // Project is a loaded compose project: compose-go's model plus Berth's
 // dependency graph over its enabled services.
 type Project struct {
-	// Compose is the model as compose-go loaded it, environment resolved.
+	// Compose is the model as compose-go loaded it, prepared as containers
+	// are created from it (see ForContainers): env_file entries merged into
+	// environment and DOCKER_DEFAULT_PLATFORM applied to services that
+	// build, unless Options said otherwise.
 	Compose *types.Project
 	// Graph holds the services and the dependency edges between them.
 	Graph *Graph
@@ -142,7 +150,14 @@ func loadCompose(ctx context.Context, opts Options) (model *types.Project, po *c
 	if !opts.AllResources {
 		model = model.WithoutUnnecessaryResources()
 	}
-	if !opts.NoEnvResolution {
+	// as Compose's up prepares its project: what Berth plans from and
+	// hashes is what `config --hash` hashes
+	switch {
+	case !opts.NoDefaultPlatform:
+		if model, err = ForContainers(model, !opts.NoEnvResolution); err != nil {
+			return nil, nil, err
+		}
+	case !opts.NoEnvResolution:
 		if model, err = model.WithServicesEnvironmentResolved(true); err != nil {
 			return nil, nil, fmt.Errorf("resolving service environment: %w", err)
 		}

@@ -5,6 +5,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +17,9 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/client"
 )
 
 // The tests in this file run only with -tags compat and a Docker Compose
@@ -25,7 +29,7 @@ import (
 // compatCompose exercises the fields whose hash or labels could differ
 // between the tools: env files, an environment value from the shell,
 // published ports, named and anonymous volumes, tmpfs, networks with
-// aliases and IPAM, a healthcheck gate, labels, resources, a secret, and
+// aliases and IPAM (SUBNET: a /24 free on the engine), a healthcheck gate, labels, resources, a secret, and
 // the namespace and volumes_from references to other services.
 const compatCompose = `
 services:
@@ -69,12 +73,50 @@ networks:
   back:
     driver_opts: {com.docker.network.bridge.enable_icc: "true"}
     ipam:
-      config: [{subnet: 172.31.250.0/24}]
+      config: [{subnet: SUBNET}]
 volumes:
   data: {labels: {com.example.keep: "yes"}}
 secrets:
   token: {file: ./token.txt}
 `
+
+// freeSubnet picks a /24 for the project's IPAM config that no network on
+// the engine overlaps (nor an address of this host, where the engine
+// usually runs): a fixed subnet fails on an engine where another network
+// already holds an overlapping pool. It starts from the top of
+// 172.16.0.0/12, the end the engine hands out its own pools last.
+func freeSubnet(t *testing.T, docker *client.Client) string {
+	t.Helper()
+	nets, err := docker.NetworkList(context.Background(), network.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var taken []netip.Prefix
+	for _, n := range nets {
+		for _, c := range n.IPAM.Config {
+			if p, err := netip.ParsePrefix(c.Subnet); err == nil {
+				taken = append(taken, p.Masked())
+			}
+		}
+	}
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, a := range addrs {
+			if p, err := netip.ParsePrefix(a.String()); err == nil {
+				taken = append(taken, p.Masked())
+			}
+		}
+	}
+	for b := 31; b >= 16; b-- {
+		for c := 255; c >= 0; c-- {
+			candidate := netip.PrefixFrom(netip.AddrFrom4([4]byte{172, byte(b), byte(c), 0}), 24)
+			if !slices.ContainsFunc(taken, candidate.Overlaps) {
+				return candidate.String()
+			}
+		}
+	}
+	t.Fatalf("no /24 in 172.16.0.0/12 is free on the engine (taken: %v)", taken)
+	return ""
+}
 
 // compose runs the -compose binary in the stack's directory with the
 // stack's project name and environment.
@@ -139,7 +181,7 @@ func TestComposeInterop(t *testing.T) {
 		t.Fatal("-compose is required with -tags compat: the path of a Docker Compose v2+ binary (make compat builds one)")
 	}
 	s := newStack(t)
-	s.write(compatCompose)
+	s.write(strings.ReplaceAll(compatCompose, "SUBNET", freeSubnet(t, s.docker)))
 	for name, content := range map[string]string{"app.env": "FROM_FILE=1\nSHARED=file\n", "token.txt": "s3cret\n"} {
 		if err := os.WriteFile(filepath.Join(s.dir, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
@@ -210,5 +252,93 @@ func TestComposeInterop(t *testing.T) {
 		if len(nets) != 0 {
 			t.Fatalf("networks left after compose down: %v", nets)
 		}
+	}
+}
+
+// TestComposeDefaultPlatform: under DOCKER_DEFAULT_PLATFORM, a service
+// that builds is created by `berth up` with that platform in its config
+// hash, the hash Compose's `config --hash` prints, and Compose's `up` finds
+// Berth's containers converged. A service that only pulls keeps its hash.
+func TestComposeDefaultPlatform(t *testing.T) {
+	if *composeBin == "" {
+		t.Fatal("-compose is required with -tags compat: the path of a Docker Compose v2+ binary (make compat builds one)")
+	}
+	s := newStack(t)
+	ctx := context.Background()
+	v, err := s.docker.ServerVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the engine's own platform (linux/amd64 on most machines), so that the
+	// image builds without emulation
+	platform := v.Os + "/" + v.Arch
+	s.environ = append(s.environ, "DOCKER_DEFAULT_PLATFORM="+platform)
+
+	if err := os.MkdirAll(filepath.Join(s.dir, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dockerfile := "FROM " + s.image + "\nLABEL berth.test.platform=1\n"
+	if err := os.WriteFile(filepath.Join(s.dir, "app", "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.write(`
+services:
+  app:
+    build: ./app
+  side:
+    image: IMAGE
+`)
+	built := s.name + "-app"
+	t.Cleanup(func() {
+		for _, c := range s.containers() {
+			_ = s.docker.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
+		}
+		if _, err := s.docker.ImageRemove(ctx, built, image.RemoveOptions{Force: true, PruneChildren: true}); err != nil && !strings.Contains(err.Error(), "No such image") {
+			t.Errorf("removing image %s: %v", built, err)
+		}
+	})
+
+	s.ok(nil, "up", "-d", "--build")
+	img, err := s.docker.ImageInspect(ctx, built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := img.Os + "/" + img.Architecture; got != platform {
+		t.Errorf("berth built %s for %s, want %s", built, got, platform)
+	}
+
+	// the hash berth stamped is the one compose computes
+	want := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(s.compose("config", "--hash", "*")), "\n") {
+		name, hash, _ := strings.Cut(line, " ")
+		want[name] = hash
+	}
+	got := map[string]string{}
+	for _, c := range s.containers() {
+		got[c.Labels["com.docker.compose.service"]] = c.Labels["com.docker.compose.config-hash"]
+	}
+	if len(got) != 2 || got["app"] != want["app"] || got["side"] != want["side"] {
+		t.Errorf("config hashes berth stamped %v, compose config --hash %v", got, want)
+	}
+
+	// berth's project is converged for compose, and still for berth
+	before := s.containerIDs()
+	out := s.compose("up", "-d")
+	for name, id := range s.containerIDs() {
+		if before[name] != id {
+			t.Errorf("compose up replaced %s, which berth created:\n%s", name, out)
+		}
+	}
+	if strings.Contains(out, "Recreate") {
+		t.Errorf("compose up recreated something:\n%s", out)
+	}
+	if out := s.ok(nil, "plan"); out != "No changes.\n" {
+		t.Errorf("berth plan after compose up:\n%s", out)
+	}
+
+	// the platform is in the hash: without it, app (only) is out of date
+	out = s.ok([]string{"DOCKER_DEFAULT_PLATFORM="}, "plan")
+	if !strings.Contains(out, "~ container "+s.container("app", 1)) || strings.Contains(out, s.container("side", 1)) {
+		t.Errorf("berth plan without DOCKER_DEFAULT_PLATFORM:\n%s", out)
 	}
 }

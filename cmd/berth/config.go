@@ -118,6 +118,9 @@ func renderConfig(ctx context.Context, w io.Writer, o *configOptions, services [
 	opts.NoResolvePaths = o.noResolvePath
 	opts.NoConsistency = o.noConsistency
 	opts.NoEnvResolution = o.noResolveEnv
+	// as Compose: config prints services' platform as written; only --hash
+	// applies DOCKER_DEFAULT_PLATFORM, as containers are created
+	opts.NoDefaultPlatform = true
 
 	if o.services || o.volumes || o.networks || o.hash != "" {
 		// as Compose: these listings load the whole project whatever
@@ -229,8 +232,9 @@ func renderConfig(ctx context.Context, w io.Writer, o *configOptions, services [
 	return err
 }
 
-// renderHashes prints "service hash" lines. Like Compose, the hash is taken
-// over the service as loaded, before env_file entries are merged in.
+// renderHashes prints "service hash" lines: project.ServiceHash of each
+// service, which is what `berth up` stamps on a container it creates from
+// the service (when the service refers to no other service's container).
 func renderHashes(ctx context.Context, w io.Writer, o *configOptions, opts project.Options) error {
 	p, err := project.Load(ctx, opts)
 	if err != nil {
@@ -247,22 +251,18 @@ func renderHashes(ctx context.Context, w io.Writer, o *configOptions, opts proje
 	}
 	// as Compose: narrow the project to the services hashed (so a broken
 	// env file elsewhere does not matter), then hash what a container is
-	// created from — the platform defaulted, env files merged into the
-	// environment unless --no-env-resolution
+	// created from, prepared as Load prepares it for up: the platform
+	// defaulted, env files merged into the environment unless
+	// --no-env-resolution
 	model, err := p.Compose.WithSelectedServices(names, types.IgnoreDependencies)
 	if err != nil {
 		return fmt.Errorf("--hash: %w", err)
 	}
-	if err := project.ApplyDefaultPlatform(model); err != nil {
+	if model, err = project.ForContainers(model, !o.noResolveEnv); err != nil {
 		return err
 	}
-	if !o.noResolveEnv {
-		if model, err = model.WithServicesEnvironmentResolved(true); err != nil {
-			return fmt.Errorf("resolving service environment: %w", err)
-		}
-	}
 	for _, name := range slices.Sorted(maps.Keys(model.Services)) {
-		h, err := project.ConfigHash(model.Services[name])
+		h, err := project.ServiceHash(model.Services[name])
 		if err != nil {
 			return err
 		}

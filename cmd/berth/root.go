@@ -111,9 +111,14 @@ func (g *globalOptions) projectOptions(services []string) project.Options {
 	}
 }
 
-// load loads the project the global flags describe.
+// load loads the project the global flags describe, for commands that
+// neither build nor create containers (ps, completion): services keep their
+// platform as written, so a build.platforms that excludes
+// DOCKER_DEFAULT_PLATFORM does not stop them, as with Compose.
 func (g *globalOptions) load(ctx context.Context, services []string) (*project.Project, error) {
-	return project.Load(ctx, g.projectOptions(services))
+	opts := g.projectOptions(services)
+	opts.NoDefaultPlatform = true
+	return project.Load(ctx, opts)
 }
 
 var progressModes = []string{"auto", "tty", "plain", "json", "quiet"}
@@ -234,6 +239,7 @@ func (g *globalOptions) completeServices(cmd *cobra.Command, args []string, toCo
 func (g *globalOptions) completeProfiles(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	opts := g.projectOptions(nil)
 	opts.Profiles = []string{"*"}
+	opts.NoDefaultPlatform = true
 	p, err := project.Load(cmd.Context(), opts)
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
