@@ -140,7 +140,7 @@ func TestServiceHashVolumesFrom(t *testing.T) {
 	}
 	bare := p.Compose.Services["app"]
 	bare.VolumesFrom = []string{"abc123"}
-	want, err := project.ConfigHash(bare)
+	want, err := project.ServiceHash(bare)
 	if err != nil {
 		t.Fatal(err)
 	}

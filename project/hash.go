@@ -51,10 +51,6 @@ func ServiceHash(s types.ServiceConfig) (string, error) {
 	return sha256Hex(data), nil
 }
 
-// ConfigHash is ServiceHash under its former name, kept while tests in
-// engine and planner still call it; new code calls ServiceHash.
-func ConfigHash(s types.ServiceConfig) (string, error) { return ServiceHash(s) }
-
 // ForContainers prepares model as containers are created from it, the
 // way Compose prepares its project for up and for config --hash: services
 // that build an image get the platform DOCKER_DEFAULT_PLATFORM names

@@ -292,7 +292,7 @@ services:
 				if err != nil {
 					t.Fatal(err)
 				}
-				hash, err := project.ConfigHash(u.p.Compose.Services["app"])
+				hash, err := project.ServiceHash(u.p.Compose.Services["app"])
 				if err != nil {
 					t.Fatal(err)
 				}
