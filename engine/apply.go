@@ -26,6 +26,26 @@ func apply(ctx context.Context, b Backend, p *project.Project, plan *planner.Pla
 	return nil
 }
 
+// observeForChange takes the project's lock, unless dryRun (a dry run
+// changes nothing, so it need not wait its turn), and observes the engine.
+// The returned function releases the lock.
+func observeForChange(ctx context.Context, b Backend, p *project.Project, sink Sink, dryRun bool) (*planner.Observed, func(), error) {
+	unlock := func() {}
+	if !dryRun {
+		lock, err := lockProject(ctx, sink, b.Host(), p.Name())
+		if err != nil {
+			return nil, nil, err
+		}
+		unlock = lock.Unlock
+	}
+	obs, err := b.Observe(ctx, p)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return obs, unlock, nil
+}
+
 // subPlan is the part of plan made of the actions keep selects, with the
 // dependencies on the others dropped: the rest of a plan whose first part
 // has run.

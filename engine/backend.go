@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,39 @@ type Backend interface {
 	// Follow streams the output and exits of the project's containers to
 	// sink until every followed container has exited or ctx ends.
 	Follow(ctx context.Context, projectName string, opts FollowOptions, sink LogSink) error
+	// Exec runs a command in a running container and returns its exit code.
+	Exec(ctx context.Context, container string, spec ExecSpec) (int, error)
+	// CopyTo unpacks a tar stream into a container at dst.
+	CopyTo(ctx context.Context, container, dst string, archive io.Reader) error
+	// Events streams the engine's events about the project's containers
+	// until ctx ends; the error channel reports why the stream ended early.
+	Events(ctx context.Context, projectName string) (<-chan EngineEvent, <-chan error)
+}
+
+// ExecSpec is a command Exec runs in a container.
+type ExecSpec struct {
+	Cmd        []string
+	User       string
+	WorkingDir string
+	// Env are KEY=VALUE entries added to the container's environment.
+	Env        []string
+	Privileged bool
+	// Stdout and Stderr receive the command's output; nil discards it.
+	Stdout, Stderr io.Writer
+}
+
+// EngineEvent is an event of the engine about one of the project's
+// containers.
+type EngineEvent struct {
+	Time time.Time
+	// Action is the engine's word: create, start, die, health_status:
+	// healthy, destroy, ...
+	Action    string
+	Container string // ID
+	Name      string
+	Service   string
+	// Attributes are the event's attributes (labels, exitCode, ...).
+	Attributes map[string]string
 }
 
 // Stream is the output stream a log line was written to.

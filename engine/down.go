@@ -24,17 +24,11 @@ type DownOptions struct {
 // first), then networks, and named volumes and images only when asked.
 // It returns the plan it carried out.
 func Down(ctx context.Context, b Backend, p *project.Project, o DownOptions, sink Sink) (*planner.Plan, error) {
-	if !o.DryRun {
-		lock, err := lockProject(ctx, sink, b.Host(), p.Name())
-		if err != nil {
-			return nil, err
-		}
-		defer lock.Unlock()
-	}
-	obs, err := b.Observe(ctx, p)
+	obs, unlock, err := observeForChange(ctx, b, p, sink, o.DryRun)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	plan, err := planner.ComputeDown(p, obs, o.Plan)
 	if err != nil || o.DryRun {
 		return plan, err

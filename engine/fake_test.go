@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -80,6 +81,11 @@ func (f *fakeBackend) EngineTime(context.Context) (time.Time, error)            
 func (f *fakeBackend) Follow(context.Context, string, FollowOptions, LogSink) error {
 	return nil
 }
+func (f *fakeBackend) Exec(context.Context, string, ExecSpec) (int, error)     { return 0, nil }
+func (f *fakeBackend) CopyTo(context.Context, string, string, io.Reader) error { return nil }
+func (f *fakeBackend) Events(ctx context.Context, _ string) (<-chan EngineEvent, <-chan error) {
+	return make(chan EngineEvent), make(chan error)
+}
 
 type fakeBackendRuntime struct {
 	f *fakeBackend
@@ -134,9 +140,17 @@ func (r *fakeBackendRuntime) Do(ctx context.Context, a planner.Action, progress 
 		c := f.containers[a.Name]
 		c.State = "running"
 		f.containers[a.Name] = c
-	case planner.StopContainer:
+	case planner.StopContainer, planner.KillContainer:
 		c := f.containers[a.Name]
 		c.State = "exited"
+		f.containers[a.Name] = c
+	case planner.PauseContainer:
+		c := f.containers[a.Name]
+		c.State = "paused"
+		f.containers[a.Name] = c
+	case planner.UnpauseContainer:
+		c := f.containers[a.Name]
+		c.State = "running"
 		f.containers[a.Name] = c
 	case planner.RemoveContainer:
 		delete(f.containers, a.Name)

@@ -76,15 +76,11 @@ func Up(ctx context.Context, b Backend, p *project.Project, o UpOptions, sink Si
 		}
 		return &UpResult{Plan: plan}, nil
 	}
-	lock, err := lockProject(ctx, sink, b.Host(), p.Name())
+	obs, unlock, err := observeForChange(ctx, b, p, sink, false)
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Unlock()
-	obs, err := b.Observe(ctx, p)
-	if err != nil {
-		return nil, err
-	}
+	defer unlock()
 	plan, err := planUp(p, obs, o)
 	if err != nil {
 		return nil, err

@@ -42,6 +42,7 @@ func Compute(p *project.Project, obs *Observed, opt Options) (*Plan, error) {
 		pending:      map[string][]int{},
 		restarted:    map[string]bool{},
 		imageAction:  map[string]int{},
+		cleared:      map[string][]int{},
 	}
 	for _, s := range opt.Services {
 		b.named[s] = true
@@ -56,6 +57,7 @@ func Compute(p *project.Project, obs *Observed, opt Options) (*Plan, error) {
 	if opt.Images != nil {
 		io := *opt.Images
 		io.Services = g.Services()
+		io.BuildContexts = obs.BuildContexts
 		if err := b.images(io); err != nil {
 			return nil, err
 		}
@@ -98,6 +100,10 @@ type builder struct {
 	restarted map[string]bool
 	// imageAction is the build or pull that gets a service's image.
 	imageAction map[string]int
+	// cleared are, per service, the removals of containers an interrupted
+	// recreate left behind, which must finish before the service's creates
+	// (a new replacement may want the same temporary name).
+	cleared map[string][]int
 }
 
 func (b *builder) add(a Action) int {
@@ -320,7 +326,7 @@ func (b *builder) service(g *project.Graph, name string) error {
 	}
 
 	existing := map[int]Container{}
-	observed := sortedContainers(b.obs.Containers[name])
+	observed := b.interrupted(s, sortedContainers(b.obs.Containers[name]))
 	// Scale down, highest numbers first.
 	for i := len(observed) - 1; i >= 0; i-- {
 		c := observed[i]
@@ -335,7 +341,7 @@ func (b *builder) service(g *project.Graph, name string) error {
 		existing[c.Number] = c
 	}
 
-	createDeps := b.createDeps(s)
+	createDeps := append(b.createDeps(s), b.cleared[name]...)
 	// every create waits for every build and pull, as with Compose: a
 	// failed build or pull stops `up` before any container is created,
 	// not only those of its service
@@ -383,7 +389,7 @@ func (b *builder) service(g *project.Graph, name string) error {
 				if slices.Contains(c.Networks, net) || b.recreatedNet[net] {
 					continue
 				}
-				deps := []int{}
+				deps := slices.Clone(b.pending[c.ID])
 				if id, ok := b.netAction[key]; ok {
 					deps = append(deps, id)
 				}
@@ -428,6 +434,70 @@ func (b *builder) service(g *project.Graph, name string) error {
 		}
 	}
 	return nil
+}
+
+// interrupted finishes or undoes what an interrupted recreate left of the
+// service's containers, and returns the containers the rest of the plan
+// works from. A recreate creates the new container under a temporary name
+// ("<old ID prefix>_<name>"), then stops and removes the old one and renames
+// the new one; a Berth killed in between leaves a container under its
+// temporary name, with or without the old one:
+//   - the old container is still there: the replacement is removed (its
+//     anonymous volumes are the old one's, so they are kept), and the old
+//     container goes through the plan as usual;
+//   - the old container is gone: the replacement is renamed to the final
+//     name and goes through the plan as the service's container (started,
+//     or recreated again if the configuration changed since).
+func (b *builder) interrupted(s types.ServiceConfig, observed []Container) []Container {
+	var kept []Container
+	byNumber := map[int][]Container{}
+	var numbers []int
+	for _, c := range observed {
+		if _, ok := byNumber[c.Number]; !ok {
+			numbers = append(numbers, c.Number)
+		}
+		byNumber[c.Number] = append(byNumber[c.Number], c)
+	}
+	for _, n := range numbers {
+		final := containerName(b.p.Compose.Name, s, n)
+		hasFinal := false
+		var temps []Container
+		for _, c := range byNumber[n] {
+			switch {
+			case c.Name == final:
+				hasFinal = true
+				kept = append(kept, c)
+			case temporaryName(c.Name, final):
+				temps = append(temps, c)
+			default:
+				kept = append(kept, c)
+			}
+		}
+		for i, t := range temps {
+			res := containerRes(t)
+			if !hasFinal && i == 0 {
+				rename := b.add(Action{Kind: RenameContainer, Resource: res, Name: t.Name, Target: final, Reason: Interrupted})
+				b.pending[t.ID] = append(b.pending[t.ID], rename)
+				t.Name = final
+				kept = append(kept, t)
+				continue
+			}
+			var deps []int
+			if t.State == "running" || t.State == "restarting" || t.State == "paused" {
+				deps = append(deps, b.add(Action{Kind: StopContainer, Resource: res, Name: t.Name, Reason: Interrupted}))
+			}
+			rm := b.add(Action{Kind: RemoveContainer, Resource: res, Name: t.Name, Reason: Interrupted, DependsOn: deps})
+			b.cleared[s.Name] = append(b.cleared[s.Name], rm)
+		}
+	}
+	return sortedContainers(kept)
+}
+
+// temporaryName reports whether name is the temporary name a recreate
+// gives the replacement of container final: "<12 hex digits>_<final>".
+func temporaryName(name, final string) bool {
+	prefix, rest, ok := strings.Cut(name, "_")
+	return ok && rest == final && len(prefix) == 12 && strings.Trim(prefix, "0123456789abcdef") == ""
 }
 
 // missingVolume reports whether c lacks a named volume s mounts.

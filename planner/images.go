@@ -48,6 +48,10 @@ type ImageOptions struct {
 	// Now is the time refresh policies (daily, weekly, every_<d>) compare
 	// image ages with; passed in so the planner stays pure.
 	Now time.Time
+	// BuildContexts are the services' build context digests as they are
+	// now (Observed.BuildContexts): a service whose image was built from
+	// another is built again, unless --no-build.
+	BuildContexts map[string]string
 	// IgnorePullFailures makes pulls optional: a failed pull is a warning
 	// and what needs the image goes on (`pull --ignore-pull-failures`).
 	IgnorePullFailures bool
@@ -58,6 +62,9 @@ type LocalImage struct {
 	ID string
 	// Tagged is when the reference was last tagged (pulled or built) here.
 	Tagged time.Time
+	// BuildContext is, for an image Berth built, the digest of the build
+	// context and section it was built from; "" otherwise.
+	BuildContext string
 }
 
 // ImageSteps decides, per service, whether its image is built, pulled or
@@ -110,6 +117,9 @@ func ImageSteps(p *project.Project, local map[string]LocalImage, opt ImageOption
 			step(false, PolicyAlways)
 		case pullable && have && policy == types.PullPolicyRefresh && opt.Now.Sub(img.Tagged) > every:
 			step(false, PolicyRefresh, fmt.Sprintf("older than %s", every))
+		case buildable && have && !opt.NoBuild && policy != types.PullPolicyNever && img.BuildContext != "" &&
+			opt.BuildContexts[name] != "" && opt.BuildContexts[name] != img.BuildContext:
+			step(true, BuildContextChanged)
 		case have:
 		case buildable && opt.NoBuild:
 			return nil, fmt.Errorf("service %q: image %s is missing and --no-build forbids building it: build it first, or drop --no-build", name, ref)

@@ -46,6 +46,15 @@ services:
 		}
 		return m
 	}
+	withContext := func(refContexts ...string) map[string]LocalImage {
+		m := without()
+		for i := 0; i+1 < len(refContexts); i += 2 {
+			li := m[refContexts[i]]
+			li.BuildContext = refContexts[i+1]
+			m[refContexts[i]] = li
+		}
+		return m
+	}
 	tests := []struct {
 		name    string
 		local   map[string]LocalImage
@@ -66,6 +75,15 @@ services:
 			wantErr: `service "built": image shop-built is missing and --no-build forbids building it`},
 		{name: "pull_policy never with a missing image", local: without("shop/never:1"), opt: ImageOptions{Services: []string{"never"}},
 			wantErr: `service "never": image shop/never:1 is missing and its pull_policy is never`},
+		{name: "a changed build context rebuilds the images Berth built from another", local: withContext("shop-built", "sha256:old", "shop/tagged:1", "sha256:same"),
+			opt:  ImageOptions{Services: []string{"built", "tagged", "plain"}, BuildContexts: map[string]string{"built": "sha256:new", "tagged": "sha256:same", "plain": "sha256:new"}},
+			want: "built build (build context changed)"},
+		{name: "an image not built by Berth says nothing of its context", local: all,
+			opt:  ImageOptions{Services: []string{"built"}, BuildContexts: map[string]string{"built": "sha256:new"}},
+			want: ""},
+		{name: "--no-build keeps an image whose context changed", local: withContext("shop-built", "sha256:old"),
+			opt:  ImageOptions{NoBuild: true, Services: []string{"built"}, BuildContexts: map[string]string{"built": "sha256:new"}},
+			want: ""},
 		{name: "bad --pull", local: all, opt: ImageOptions{Pull: "sometimes"}, wantErr: `invalid --pull "sometimes"`},
 		{name: "--build with --no-build", local: all, opt: ImageOptions{Build: true, NoBuild: true}, wantErr: "cannot be combined"},
 	}

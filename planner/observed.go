@@ -53,6 +53,10 @@ type Observed struct {
 	// Images maps the image references the project uses to the local
 	// image each names; a reference with no local image is absent.
 	Images map[string]LocalImage
+	// BuildContexts maps the services that build an image to the digest
+	// of their build context and section as they are now, for those whose
+	// local image says what it was built from (LocalImage.BuildContext).
+	BuildContexts map[string]string
 }
 
 // Options are the `up` flags that change what the plan does.

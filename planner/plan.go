@@ -38,6 +38,13 @@ const (
 	BuildImage
 	// PullImage pulls a service's image.
 	PullImage
+	// KillContainer sends a signal (Target; default SIGKILL) to a running
+	// container.
+	KillContainer
+	// PauseContainer and UnpauseContainer pause and resume a container's
+	// processes.
+	PauseContainer
+	UnpauseContainer
 )
 
 var kindNames = map[Kind]string{
@@ -57,6 +64,9 @@ var kindNames = map[Kind]string{
 	AwaitCondition:    "await",
 	BuildImage:        "build",
 	PullImage:         "pull",
+	KillContainer:     "kill",
+	PauseContainer:    "pause",
+	UnpauseContainer:  "unpause",
 }
 
 func (k Kind) String() string {
@@ -115,6 +125,13 @@ const (
 	PolicyRefresh
 	// Requested: `berth build` or `berth pull` asked for it.
 	Requested
+	// BuildContextChanged: the service's build context or section is not
+	// what its image was built from.
+	BuildContextChanged
+	// Interrupted: a recreate was interrupted (Berth was killed between
+	// creating the replacement and renaming it); the step finishes or
+	// undoes it.
+	Interrupted
 )
 
 var reasonNames = map[Reason]string{
@@ -137,6 +154,8 @@ var reasonNames = map[Reason]string{
 	PolicyBuild:         "pull_policy build",
 	PolicyRefresh:       "pull_policy refresh",
 	Requested:           "requested",
+	Interrupted:         "interrupted recreate",
+	BuildContextChanged: "build context changed",
 }
 
 func (r Reason) String() string {

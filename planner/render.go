@@ -188,8 +188,10 @@ func (g *group) name() string {
 			return a.Target
 		}
 	}
+	// a leftover of an interrupted recreate is under a temporary name: show
+	// the container's own name when the group has it
 	for _, a := range g.actions {
-		if a.Name != "" && a.Kind != ConnectNetwork {
+		if a.Name != "" && a.Kind != ConnectNetwork && a.Reason != Interrupted {
 			return a.Name
 		}
 	}
@@ -263,13 +265,16 @@ func (o op) symbol(color bool) string {
 //	  > container shop-app-1 (not running)
 //	  * container shop-api-1 (network not attached)
 //	  = await db: service_healthy
+//	  ^ build image shop-web for web (build context changed)
+//	  v pull image redis:7 for cache (pull_policy always)
 //
 //	Plan: 1 to create, 1 to recreate, 1 to remove, 1 to start, 1 to update.
 //	Warning: ...
 //
 // The symbols: + create, ~ recreate (one line per changed field below it,
 // values quoted, an absent one shown as (none)), - remove, > start an
-// existing container, * change in place, and = a wait for a dependency's
+// existing container, * change in place, ^ build and v pull an image, and
+// = a wait for a dependency's
 // depends_on condition before its dependents start (not a change, not
 // counted). A recreated container shows its final name, not the temporary
 // one it is created under. The heading is printed only when opts.Project is

@@ -293,3 +293,25 @@ func TestKindReasonText(t *testing.T) {
 		t.Error("unknown reason decoded")
 	}
 }
+
+// TestRenderImageActions: builds and pulls are lines of their own with
+// their reasons, counted in the summary; a shared build names its other
+// tags.
+func TestRenderImageActions(t *testing.T) {
+	plan := &Plan{Actions: []Action{
+		{ID: 1, Kind: BuildImage, Resource: ImageRes("store", "shop-store"), Name: "shop-store", Image: "shop-store", Tags: []string{"shop-migrate"}, Reason: BuildContextChanged},
+		{ID: 2, Kind: PullImage, Resource: ImageRes("cache", "redis:7"), Name: "redis:7", Image: "redis:7", Reason: PolicyRefresh, Detail: "older than 24h0m0s"},
+		{ID: 3, Kind: CreateContainer, Resource: res("service:store:1"), Name: "shop-store-1", Reason: Missing, DependsOn: []int{1, 2}},
+	}}
+	var b strings.Builder
+	if err := Render(&b, plan, RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "  ^ build image shop-store for store, also tagged shop-migrate (build context changed)\n" +
+		"  v pull image redis:7 for cache (pull_policy refresh: older than 24h0m0s)\n" +
+		"  + container shop-store-1 (missing)\n\n" +
+		"Plan: 1 to create, 0 to recreate, 0 to remove, 1 to build, 1 to pull.\n"
+	if got := b.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

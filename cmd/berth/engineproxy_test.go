@@ -39,7 +39,10 @@ type engineProxy struct {
 	srv      *http.Server
 	handlers sync.WaitGroup
 
+	ln net.Listener
+
 	mu     sync.Mutex
+	open   int // client connections not yet closed or hijacked
 	reqs   []proxiedRequest
 	rules  []*faultRule
 	conns  map[net.Conn]bool // hijacked connections, closed at cleanup
@@ -109,6 +112,12 @@ type faultRule struct {
 	Nth    int
 	Action faultAction
 	Delay  time.Duration // for faultDelay
+	// Match, when set, must also accept the request.
+	Match func(proxiedRequest) bool
+	// Then, when set, is called once the action is applied (for
+	// faultDropAfter: after the engine has answered), before the client
+	// hears anything: a test kills Berth there.
+	Then func()
 
 	matched int
 	fired   []proxiedRequest
@@ -180,7 +189,8 @@ func newEngineProxy(t testing.TB) *engineProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.srv = &http.Server{Handler: p, ErrorLog: log.New(io.Discard, "", 0)}
+	p.ln = ln
+	p.srv = &http.Server{Handler: p, ErrorLog: log.New(io.Discard, "", 0), ConnState: p.connState}
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
@@ -206,10 +216,62 @@ func (p *engineProxy) env() []string {
 	return []string{"DOCKER_HOST=unix://" + p.sock}
 }
 
+// stopAccepting closes the proxy's socket: connections a client opened but
+// the proxy had not accepted yet are refused, as a killed client's
+// last connections are; those accepted are served to their end.
+func (p *engineProxy) stopAccepting() {
+	_ = p.ln.Close()
+}
+
+// connState counts the client connections that are open.
+func (p *engineProxy) connState(_ net.Conn, state http.ConnState) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch state {
+	case http.StateNew:
+		p.open++
+	case http.StateClosed, http.StateHijacked:
+		p.open--
+	}
+}
+
+// waitIdle waits until every client connection is closed and no request is
+// in flight through the proxy: after Berth is killed, the engine finishes
+// the calls it had under way (a stop goes on without its client; a request
+// Berth wrote just before it died is still read and served), and a test
+// that checks what the next run does must first let them end. Call it only
+// when nothing opens new connections to the proxy.
+func (p *engineProxy) waitIdle(d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		p.mu.Lock()
+		open := p.open
+		p.mu.Unlock()
+		if open == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d client connections still open on the engine proxy after %s", open, d)
+		}
+		time.Sleep(10 * time.Millisecond) // a poll with a deadline: connection states have no event to wait on
+	}
+	idle := make(chan struct{})
+	go func() {
+		p.handlers.Wait()
+		close(idle)
+	}()
+	select {
+	case <-idle:
+		return nil
+	case <-time.After(time.Until(deadline)):
+		return fmt.Errorf("requests still in flight through the engine proxy after %s", d)
+	}
+}
+
 // addFault adds a rule; it applies to the requests received from then on.
 // The first rule that fires on a request decides what happens to it.
 func (p *engineProxy) addFault(rule faultRule) *faultRule {
-	r := &faultRule{Method: rule.Method, Path: rule.Path, Query: rule.Query, Nth: rule.Nth, Action: rule.Action, Delay: rule.Delay}
+	r := &faultRule{Method: rule.Method, Path: rule.Path, Query: rule.Query, Nth: rule.Nth, Action: rule.Action, Delay: rule.Delay, Match: rule.Match, Then: rule.Then}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.rules = append(p.rules, r)
@@ -257,7 +319,8 @@ func (p *engineProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var rule *faultRule
 	p.mu.Lock()
 	for _, fr := range p.rules {
-		if fr.Method != "" && fr.Method != r.Method || !fr.Path.MatchString(path) || fr.Query != nil && !fr.Query.MatchString(r.URL.RawQuery) {
+		if fr.Method != "" && fr.Method != r.Method || !fr.Path.MatchString(path) || fr.Query != nil && !fr.Query.MatchString(r.URL.RawQuery) ||
+			fr.Match != nil && !fr.Match(req) {
 			continue
 		}
 		fr.matched++
@@ -283,6 +346,9 @@ func (p *engineProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// forward, let the engine answer into the void, then hang up
 		rec := httptest.NewRecorder()
 		p.rp.ServeHTTP(rec, r)
+		if rule.Then != nil {
+			rule.Then()
+		}
 		p.drop(w)
 		return
 	case faultDelay:
@@ -295,6 +361,17 @@ func (p *engineProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(strings.ToLower(r.Header.Get("Connection")), "upgrade") || r.Header.Get("Upgrade") != "" {
 		p.splice(w, r)
 		return
+	}
+	if r.Method != http.MethodGet && !strings.HasSuffix(path, "/wait") {
+		// a call that changes something runs to its end on the engine
+		// even when its client is gone, as the engine's own handlers do
+		// for a stop: the proxy lets it, so waitIdle covers it
+		// (a context that can be canceled, but is not by the client:
+		// ReverseProxy watches the client's connection itself when the
+		// request's context has no Done channel)
+		ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+		defer cancel()
+		r = r.WithContext(ctx)
 	}
 	p.rp.ServeHTTP(w, r)
 }

@@ -19,7 +19,8 @@ import (
 
 // TestExampleStack drives examples/microservices through the binary on the
 // engine: it comes up with --build --wait, an order placed through web is
-// stored, a change to catalog's code rebuilds and recreates only catalog,
+// stored, a change to catalog's code shows in the plan as catalog's build
+// and `up` (no --build) rebuilds and recreates only catalog,
 // the order survives a recreate of store and a down/up, and down -v removes
 // the volume. The images build FROM golang (make seed-images provides it
 // offline).
@@ -84,7 +85,12 @@ func TestExampleStack(t *testing.T) {
 		// it after the first run instead of keeping a new build stage each time
 		fmt.Fprint(f, "\n// changed by TestExampleStack\n")
 		f.Close()
-		_, _, errOut := s.berth(nil, "up", "-d", "--build", "--wait")
+		// the plan shows the build the change calls for, and only that
+		plan := s.ok(nil, "plan")
+		if !strings.Contains(plan, "^ build image "+s.name+"-catalog for catalog (build context changed)") || strings.Count(plan, "^ build") != 1 {
+			t.Errorf("plan after a change to catalog's code:\n%s", plan)
+		}
+		_, _, errOut := s.berth(nil, "up", "-d", "--wait")
 		after := s.ps()
 		for name, row := range after {
 			replaced := row.ID != before[name].ID

@@ -188,6 +188,12 @@ func doneVerb(a planner.Action) string {
 		return "Built"
 	case planner.PullImage:
 		return "Pulled"
+	case planner.KillContainer:
+		return "Killed"
+	case planner.PauseContainer:
+		return "Paused"
+	case planner.UnpauseContainer:
+		return "Unpaused"
 	}
 	return "Done"
 }

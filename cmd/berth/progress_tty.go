@@ -225,6 +225,12 @@ func runningVerb(a planner.Action) string {
 		return "Building"
 	case planner.PullImage:
 		return "Pulling"
+	case planner.KillContainer:
+		return "Killing"
+	case planner.PauseContainer:
+		return "Pausing"
+	case planner.UnpauseContainer:
+		return "Unpausing"
 	}
 	return "Working"
 }

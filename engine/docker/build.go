@@ -63,6 +63,7 @@ func (c *Client) Build(ctx context.Context, p *project.Project, svc string, opts
 		return "", fmt.Errorf("service %q: %w", svc, err)
 	}
 	options.Dockerfile = bc.dockerfile
+	options.Labels[LabelBuildContext] = bc.digest()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/docker/docker/client"
 
@@ -20,6 +21,9 @@ type Client struct {
 	api *client.Client
 	// APIVersion is the Engine API version agreed with the daemon.
 	APIVersion string
+
+	hubsMu sync.Mutex
+	hubs   map[string]*eventHub // by project
 }
 
 // Connect opens a client configured from the environment (DOCKER_HOST,
@@ -46,7 +50,14 @@ func Connect(ctx context.Context) (*Client, error) {
 }
 
 // Close releases the client's connections.
-func (c *Client) Close() error { return c.api.Close() }
+func (c *Client) Close() error {
+	c.hubsMu.Lock()
+	for _, h := range c.hubs {
+		h.stop()
+	}
+	c.hubsMu.Unlock()
+	return c.api.Close()
+}
 
 // Host is the address of the engine the client talks to.
 func (c *Client) Host() string { return c.api.DaemonHost() }

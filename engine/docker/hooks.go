@@ -3,15 +3,13 @@ package docker
 import (
 	"context"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/pkg/stdcopy"
 
+	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/planner"
 )
 
@@ -46,8 +44,8 @@ func (r *dockerRuntime) runHooks(ctx context.Context, a planner.Action, which st
 	return nil
 }
 
-// exec runs hook h in container ctr and waits for it: the attach stream
-// ends when the command does. It returns the exit code and the output.
+// exec runs hook h in container ctr and waits for it. It returns the exit
+// code and the output.
 func (c *Client) exec(ctx context.Context, ctr string, h types.ServiceHook) (int, string, error) {
 	var env []string
 	for _, k := range slices.Sorted(maps.Keys(h.Environment)) {
@@ -57,25 +55,7 @@ func (c *Client) exec(ctx context.Context, ctr string, h types.ServiceHook) (int
 			env = append(env, k)
 		}
 	}
-	created, err := c.api.ContainerExecCreate(ctx, ctr, container.ExecOptions{
-		Cmd: h.Command, User: h.User, Privileged: h.Privileged, WorkingDir: h.WorkingDir, Env: env,
-		AttachStdout: true, AttachStderr: true,
-	})
-	if err != nil {
-		return 0, "", err
-	}
-	att, err := c.api.ContainerExecAttach(ctx, created.ID, container.ExecAttachOptions{})
-	if err != nil {
-		return 0, "", err
-	}
-	defer att.Close()
 	var out strings.Builder
-	if _, err := stdcopy.StdCopy(&out, &out, att.Reader); err != nil && err != io.EOF {
-		return 0, "", fmt.Errorf("reading its output: %w", err)
-	}
-	ins, err := c.api.ContainerExecInspect(ctx, created.ID)
-	if err != nil {
-		return 0, "", err
-	}
-	return ins.ExitCode, out.String(), nil
+	code, err := c.Exec(ctx, ctr, engine.ExecSpec{Cmd: h.Command, User: h.User, Privileged: h.Privileged, WorkingDir: h.WorkingDir, Env: env, Stdout: &out, Stderr: &out})
+	return code, out.String(), err
 }

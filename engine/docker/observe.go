@@ -29,11 +29,12 @@ import (
 // its age (daily, weekly, every_<duration>).
 func (c *Client) Observe(ctx context.Context, p *project.Project) (*planner.Observed, error) {
 	obs := &planner.Observed{
-		Project:    p.Name(),
-		Containers: map[string][]planner.Container{},
-		Networks:   map[string]planner.Network{},
-		Volumes:    map[string]planner.Volume{},
-		Images:     map[string]planner.LocalImage{},
+		Project:       p.Name(),
+		Containers:    map[string][]planner.Container{},
+		Networks:      map[string]planner.Network{},
+		Volumes:       map[string]planner.Volume{},
+		Images:        map[string]planner.LocalImage{},
+		BuildContexts: map[string]string{},
 	}
 	var (
 		containers []container.Summary
@@ -93,19 +94,26 @@ func (c *Client) Observe(ctx context.Context, p *project.Project) (*planner.Obse
 		}
 	}
 
-	byTag := map[string]string{}
+	byTag := map[string]image.Summary{}
 	for _, im := range images {
 		for _, tag := range im.RepoTags {
-			byTag[tag] = im.ID
+			byTag[tag] = im
 		}
 	}
 	for _, svc := range p.Graph.Services() {
 		ref := project.ImageName(p.Compose, svc)
-		id, ok := byTag[familiar(ref)]
+		im, ok := byTag[familiar(ref)]
 		if !ok {
 			continue
 		}
-		li := planner.LocalImage{ID: id}
+		li := planner.LocalImage{ID: im.ID, BuildContext: im.Labels[LabelBuildContext]}
+		// an image Berth built says what it was built from: if the
+		// service's sources say otherwise now, it must be built again
+		if s := p.Compose.Services[svc]; s.Build != nil && li.BuildContext != "" {
+			if digest, err := buildContextDigest(s); err == nil {
+				obs.BuildContexts[svc] = digest
+			}
+		}
 		// a pull_policy that depends on the image's age (daily, weekly,
 		// every_<duration>) needs when it was last tagged
 		if policy, _, _ := p.Compose.Services[svc].GetPullPolicy(); policy == types.PullPolicyRefresh {

@@ -132,6 +132,12 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action, progress func(
 		return r.c.api.ContainerRestart(ctx, a.Name, container.StopOptions{Timeout: r.stopSeconds(a)})
 	case planner.StopContainer:
 		return r.stop(ctx, a)
+	case planner.KillContainer:
+		return ignoreNotFound(r.c.api.ContainerKill(ctx, a.Name, a.Target))
+	case planner.PauseContainer:
+		return r.c.api.ContainerPause(ctx, a.Name)
+	case planner.UnpauseContainer:
+		return r.c.api.ContainerUnpause(ctx, a.Name)
 	case planner.RemoveContainer:
 		// the old container of a recreate takes its anonymous volumes with
 		// it, except those the new container inherited, which the engine
@@ -497,9 +503,13 @@ func (r *dockerRuntime) endpoint(ctx context.Context, a planner.Action) (*networ
 }
 
 func (r *dockerRuntime) stop(ctx context.Context, a planner.Action) error {
-	if ins, err := r.c.api.ContainerInspect(ctx, a.Name); err == nil && ins.State != nil && ins.State.Running {
-		if err := r.runHooks(ctx, a, "pre_stop"); err != nil {
-			return err
+	// pre_stop hooks run in a running container; only a service that has
+	// them costs an inspect
+	if s, ok := r.p.Compose.Services[a.Resource.Service]; ok && len(s.PreStop) > 0 {
+		if ins, err := r.c.api.ContainerInspect(ctx, a.Name); err == nil && ins.State != nil && ins.State.Running {
+			if err := r.runHooks(ctx, a, "pre_stop"); err != nil {
+				return err
+			}
 		}
 	}
 	return ignoreNotFound(r.c.api.ContainerStop(ctx, a.Name, container.StopOptions{Timeout: r.stopSeconds(a)}))

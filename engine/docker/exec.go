@@ -1,0 +1,88 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/pkg/stdcopy"
+
+	"github.com/berth-dev/berth/engine"
+)
+
+// Exec runs spec in container ctr, waits for it (the attach stream ends
+// when the command does), and returns its exit code.
+func (c *Client) Exec(ctx context.Context, ctr string, spec engine.ExecSpec) (int, error) {
+	created, err := c.api.ContainerExecCreate(ctx, ctr, container.ExecOptions{
+		Cmd: spec.Cmd, User: spec.User, Privileged: spec.Privileged, WorkingDir: spec.WorkingDir, Env: spec.Env,
+		AttachStdout: true, AttachStderr: true,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("exec in %s: %w", ctr, err)
+	}
+	att, err := c.api.ContainerExecAttach(ctx, created.ID, container.ExecAttachOptions{})
+	if err != nil {
+		return 0, fmt.Errorf("exec in %s: %w", ctr, err)
+	}
+	defer att.Close()
+	stdout, stderr := spec.Stdout, spec.Stderr
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	if _, err := stdcopy.StdCopy(stdout, stderr, att.Reader); err != nil && err != io.EOF {
+		return 0, fmt.Errorf("exec in %s: reading its output: %w", ctr, err)
+	}
+	ins, err := c.api.ContainerExecInspect(ctx, created.ID)
+	if err != nil {
+		return 0, fmt.Errorf("exec in %s: %w", ctr, err)
+	}
+	return ins.ExitCode, nil
+}
+
+// CopyTo unpacks archive (a tar stream) into container ctr at dst.
+func (c *Client) CopyTo(ctx context.Context, ctr, dst string, archive io.Reader) error {
+	if err := c.api.CopyToContainer(ctx, ctr, dst, archive, container.CopyToContainerOptions{}); err != nil {
+		return fmt.Errorf("copying into %s:%s: %w", ctr, dst, err)
+	}
+	return nil
+}
+
+// Events streams the engine's events about the project's containers.
+func (c *Client) Events(ctx context.Context, projectName string) (<-chan engine.EngineEvent, <-chan error) {
+	f := projectFilter(projectName)
+	f.Add("type", string(events.ContainerEventType))
+	msgs, errs := c.api.Events(ctx, events.ListOptions{Filters: f})
+	out := make(chan engine.EngineEvent)
+	outErr := make(chan error, 1)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case m := <-msgs:
+				ev := engine.EngineEvent{
+					Time: time.Unix(0, m.TimeNano), Action: string(m.Action), Container: m.Actor.ID,
+					Name: m.Actor.Attributes["name"], Service: m.Actor.Attributes[LabelService], Attributes: m.Actor.Attributes,
+				}
+				select {
+				case out <- ev:
+				case <-ctx.Done():
+					return
+				}
+			case err := <-errs:
+				if ctx.Err() == nil {
+					outErr <- fmt.Errorf("reading engine events: %w", err)
+				}
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, outErr
+}

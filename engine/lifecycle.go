@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/berth-dev/berth/planner"
+	"github.com/berth-dev/berth/project"
+)
+
+// LifecycleOptions are what Start, Restart, Kill, Pause, Unpause and Remove
+// do.
+type LifecycleOptions struct {
+	// Plan says which containers: services, dependents, signal, stop.
+	Plan planner.LifecycleOptions
+	// Timeout overrides each service's stop_grace_period for restarts and
+	// stops (-t).
+	Timeout *time.Duration
+	// RemoveVolumes removes the anonymous volumes of removed containers
+	// (rm -v).
+	RemoveVolumes bool
+	// Parallel bounds the engine calls in flight (<= 0: unlimited).
+	Parallel int
+	// DryRun plans and returns the plan without changing anything.
+	DryRun bool
+}
+
+// Start starts the services' stopped containers, dependencies first,
+// waiting for their depends_on conditions.
+func Start(ctx context.Context, b Backend, p *project.Project, o LifecycleOptions, sink Sink) (*planner.Plan, error) {
+	return lifecycle(ctx, b, p, planner.Start, o, sink, "start")
+}
+
+// Restart restarts the services' containers (and, with Plan.Dependents,
+// those of the services that depend on them), dependencies first.
+func Restart(ctx context.Context, b Backend, p *project.Project, o LifecycleOptions, sink Sink) (*planner.Plan, error) {
+	return lifecycle(ctx, b, p, planner.Restart, o, sink, "restart")
+}
+
+// Kill sends Plan.Signal (default SIGKILL) to the services' running
+// containers.
+func Kill(ctx context.Context, b Backend, p *project.Project, o LifecycleOptions, sink Sink) (*planner.Plan, error) {
+	return lifecycle(ctx, b, p, planner.Kill, o, sink, "kill")
+}
+
+// Pause pauses the services' running containers.
+func Pause(ctx context.Context, b Backend, p *project.Project, o LifecycleOptions, sink Sink) (*planner.Plan, error) {
+	return lifecycle(ctx, b, p, planner.Pause, o, sink, "pause")
+}
+
+// Unpause resumes the services' paused containers.
+func Unpause(ctx context.Context, b Backend, p *project.Project, o LifecycleOptions, sink Sink) (*planner.Plan, error) {
+	return lifecycle(ctx, b, p, planner.Unpause, o, sink, "unpause")
+}
+
+// Remove removes the services' stopped containers (with Plan.Stop, stops
+// the running ones first, dependents before their dependencies).
+func Remove(ctx context.Context, b Backend, p *project.Project, o LifecycleOptions, sink Sink) (*planner.Plan, error) {
+	return lifecycle(ctx, b, p, planner.Remove, o, sink, "rm")
+}
+
+// Create creates the project's containers (and networks, volumes and
+// images) without starting them: Up with NoStart.
+func Create(ctx context.Context, b Backend, p *project.Project, o UpOptions, sink Sink) (*UpResult, error) {
+	o.Plan.NoStart, o.Wait, o.Attach = true, false, false
+	return Up(ctx, b, p, o, sink)
+}
+
+func lifecycle(ctx context.Context, b Backend, p *project.Project, op planner.Lifecycle, o LifecycleOptions, sink Sink, name string) (*planner.Plan, error) {
+	obs, unlock, err := observeForChange(ctx, b, p, sink, o.DryRun)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	plan, err := planner.ComputeLifecycle(p, obs, op, o.Plan)
+	if err != nil || o.DryRun {
+		return plan, err
+	}
+	rt := RuntimeOptions{StopTimeout: o.Timeout, RemoveAnonVolumes: o.RemoveVolumes}
+	return plan, apply(ctx, b, p, plan, rt, o.Parallel, sink, name)
+}

@@ -1,0 +1,165 @@
+package planner
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/berth-dev/berth/project"
+)
+
+// Lifecycle is a day-two operation on existing containers.
+type Lifecycle int
+
+// The lifecycle operations.
+const (
+	// Start starts stopped containers, dependencies first, waiting for
+	// their depends_on conditions.
+	Start Lifecycle = iota + 1
+	// Restart restarts running containers, dependencies first.
+	Restart
+	// Kill sends a signal to running containers, all at once.
+	Kill
+	// Pause and Unpause pause and resume running containers.
+	Pause
+	Unpause
+	// Remove removes stopped containers (with Stop, stops them first,
+	// dependents before their dependencies).
+	Remove
+)
+
+// LifecycleOptions say what a lifecycle operation acts on.
+type LifecycleOptions struct {
+	// Services to act on; empty means all.
+	Services []string
+	// Dependents adds the services that depend on the named ones,
+	// transitively (restart without --no-deps).
+	Dependents bool
+	// Signal is what Kill sends (default SIGKILL).
+	Signal string
+	// Stop stops running containers before Remove removes them (rm -s).
+	Stop bool
+}
+
+// ComputeLifecycle plans a lifecycle operation on the project's existing
+// containers (one-off containers excluded): one action per container, in
+// dependency order where the operation has one. It does no I/O.
+func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt LifecycleOptions) (*Plan, error) {
+	if obs == nil {
+		obs = &Observed{}
+	}
+	for _, s := range opt.Services {
+		if !p.Graph.Has(s) {
+			return nil, fmt.Errorf("no such service: %q (services: %s)", s, strings.Join(p.Graph.Services(), ", "))
+		}
+	}
+	selected := map[string]bool{}
+	for _, s := range opt.Services {
+		selected[s] = true
+	}
+	if opt.Dependents {
+		for changed := true; changed; {
+			changed = false
+			for _, svc := range slices.Sorted(maps.Keys(selected)) {
+				for _, e := range p.Graph.Dependents(svc) {
+					if !selected[e.From] {
+						selected[e.From], changed = true, true
+					}
+				}
+			}
+		}
+	}
+	in := func(svc string) bool { return len(opt.Services) == 0 || selected[svc] }
+	plan := &Plan{}
+	add := func(a Action) int {
+		a.ID = len(plan.Actions) + 1
+		a.DependsOn = normalize(a.DependsOn)
+		plan.Actions = append(plan.Actions, a)
+		return a.ID
+	}
+	running := func(c Container) bool { return c.State == "running" || c.State == "restarting" }
+
+	switch op {
+	case Start, Restart:
+		done := map[string][]int{} // service -> its starts or restarts
+		awaits := map[string]int{}
+		for _, svc := range p.Graph.Order() {
+			if !in(svc) {
+				continue
+			}
+			var deps []int
+			for _, e := range p.Graph.Deps(svc) {
+				switch e.Condition {
+				case project.ConditionHealthy, project.ConditionCompleted:
+					key := e.To + "\x00" + e.Condition
+					id, ok := awaits[key]
+					if !ok && len(obs.Containers[e.To]) > 0 {
+						id = add(Action{Kind: AwaitCondition, Resource: ServiceRes(e.To), Target: e.Condition,
+							Reason: DependencyCondition, DependsOn: done[e.To], Optional: !e.Required})
+						awaits[key] = id
+					}
+					if id != 0 {
+						deps = append(deps, id)
+					}
+				default:
+					deps = append(deps, done[e.To]...)
+				}
+			}
+			for _, c := range sortedContainers(obs.Containers[svc]) {
+				switch {
+				case op == Start && (c.State == "created" || c.State == "exited"):
+					done[svc] = append(done[svc], add(Action{Kind: StartContainer, Resource: containerRes(c), Name: c.Name, Reason: NotRunning, DependsOn: deps}))
+				case op == Restart && c.State != "created" && c.State != "dead":
+					done[svc] = append(done[svc], add(Action{Kind: RestartContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested, DependsOn: deps}))
+				}
+			}
+		}
+	case Kill, Pause, Unpause:
+		for _, svc := range p.Graph.Services() {
+			if !in(svc) {
+				continue
+			}
+			for _, c := range sortedContainers(obs.Containers[svc]) {
+				switch {
+				case op == Kill && running(c):
+					sig := opt.Signal
+					if sig == "" {
+						sig = "SIGKILL"
+					}
+					add(Action{Kind: KillContainer, Resource: containerRes(c), Name: c.Name, Target: sig, Reason: Requested})
+				case op == Pause && c.State == "running":
+					add(Action{Kind: PauseContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested})
+				case op == Unpause && c.State == "paused":
+					add(Action{Kind: UnpauseContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested})
+				}
+			}
+		}
+	case Remove:
+		stops := map[string][]int{}
+		for _, svc := range p.Graph.Reverse() {
+			if !in(svc) {
+				continue
+			}
+			var after []int
+			for _, e := range p.Graph.Dependents(svc) {
+				after = append(after, stops[e.From]...)
+			}
+			for _, c := range sortedContainers(obs.Containers[svc]) {
+				var deps []int
+				if running(c) || c.State == "paused" {
+					if !opt.Stop {
+						continue // rm leaves running containers alone without -s
+					}
+					stop := add(Action{Kind: StopContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested, DependsOn: after})
+					stops[svc] = append(stops[svc], stop)
+					deps = []int{stop}
+				}
+				add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested, DependsOn: deps})
+			}
+		}
+	default:
+		return nil, fmt.Errorf("unknown lifecycle operation %d", op)
+	}
+	return plan, nil
+}

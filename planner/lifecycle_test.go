@@ -1,0 +1,79 @@
+package planner
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestComputeLifecycle(t *testing.T) {
+	p := load(t, shopYAML)
+	images := map[string]string{"shop/web": "sha256:web1", "postgres:16": "sha256:pg1"}
+	// web is running, db too, migrate exited 0 (a completed one-shot)
+	base := func(t *testing.T) *Observed {
+		obs := running(t, p, images)
+		setExited(obs, "migrate", 1, 0)
+		return obs
+	}
+	stopped := func(t *testing.T) *Observed {
+		obs := base(t)
+		setState(obs, "web", 1, "exited")
+		setState(obs, "db", 1, "exited")
+		return obs
+	}
+	tests := []struct {
+		name    string
+		obs     func(*testing.T) *Observed
+		op      Lifecycle
+		opt     LifecycleOptions
+		want    string
+		wantErr string
+	}{
+		{name: "start: dependencies first, through their conditions", obs: stopped, op: Start,
+			want: "1 start service:db:1 (not running)\n" +
+				"2 await service:db -> service_healthy (dependency condition) after 1\n" +
+				"3 start service:migrate:1 (not running) after 2\n" +
+				"4 await service:migrate -> service_completed_successfully (dependency condition) after 3\n" +
+				"5 start service:web:1 (not running) after 2,4\n"},
+		{name: "start of one service starts only it", obs: stopped, op: Start, opt: LifecycleOptions{Services: []string{"db"}},
+			want: "1 start service:db:1 (not running)\n"},
+		{name: "restart with dependents", obs: base, op: Restart, opt: LifecycleOptions{Services: []string{"db"}, Dependents: true},
+			want: "1 restart service:db:1 (requested)\n" +
+				"2 await service:db -> service_healthy (dependency condition) after 1\n" +
+				"3 restart service:migrate:1 (requested) after 2\n" +
+				"4 await service:migrate -> service_completed_successfully (dependency condition) after 3\n" +
+				"5 restart service:web:1 (requested) after 2,4\n"},
+		{name: "restart --no-deps", obs: base, op: Restart, opt: LifecycleOptions{Services: []string{"db"}},
+			want: "1 restart service:db:1 (requested)\n"},
+		{name: "kill sends the signal to running containers", obs: base, op: Kill, opt: LifecycleOptions{Signal: "SIGTERM"},
+			want: "1 kill service:db:1 -> SIGTERM (requested)\n2 kill service:web:1 -> SIGTERM (requested)\n"},
+		{name: "pause", obs: base, op: Pause, want: "1 pause service:db:1 (requested)\n2 pause service:web:1 (requested)\n"},
+		{name: "unpause only what is paused", obs: func(t *testing.T) *Observed {
+			obs := base(t)
+			setState(obs, "web", 1, "paused")
+			return obs
+		}, op: Unpause, want: "1 unpause service:web:1 (requested)\n"},
+		{name: "rm leaves running containers", obs: base, op: Remove, want: "1 remove service:migrate:1 (requested)\n"},
+		{name: "rm -s stops dependents first", obs: base, op: Remove, opt: LifecycleOptions{Stop: true},
+			want: "1 stop service:web:1 (requested)\n2 remove service:web:1 (requested) after 1\n" +
+				"3 remove service:migrate:1 (requested)\n" +
+				"4 stop service:db:1 (requested) after 1\n5 remove service:db:1 (requested) after 4\n"},
+		{name: "unknown service", obs: base, op: Start, opt: LifecycleOptions{Services: []string{"nope"}}, wantErr: `no such service: "nope"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan, err := ComputeLifecycle(p, tt.obs(t), tt.op, tt.opt)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := plan.String(); got != tt.want {
+				t.Errorf("plan:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
