@@ -70,6 +70,9 @@ func TestLifecycleOperations(t *testing.T) {
 		_, err := Restart(ctx, f, p, LifecycleOptions{Plan: planner.LifecycleOptions{Services: []string{"db"}, Dependents: true}}, nil)
 		return err
 	}, []string{"restart service:db:1", "restart service:web:1"}, "running", "running")
-	step("rm -s", func() error { _, err := Remove(ctx, f, p, LifecycleOptions{Plan: planner.LifecycleOptions{Stop: true}}, nil); return err },
+	step("rm -s", func() error {
+		_, err := Remove(ctx, f, p, LifecycleOptions{Plan: planner.LifecycleOptions{Stop: true}}, nil)
+		return err
+	},
 		[]string{"stop service:web:1", "stop service:db:1", "remove service:web:1", "remove service:db:1"}, "", "")
 }
