@@ -176,9 +176,6 @@ type BuildOptions struct {
 type RuntimeOptions struct {
 	// StopTimeout overrides each service's stop_grace_period (-t).
 	StopTimeout *time.Duration
-	// RemoveAnonVolumes removes a container's anonymous volumes with it
-	// (`down -v`).
-	RemoveAnonVolumes bool
 	// RenewAnonVolumes (-V) gives recreated containers fresh anonymous
 	// volumes instead of the old container's.
 	RenewAnonVolumes bool

@@ -33,7 +33,7 @@ func Down(ctx context.Context, b Backend, p *project.Project, o DownOptions, sin
 	if err != nil || o.DryRun {
 		return plan, err
 	}
-	rt := RuntimeOptions{StopTimeout: o.StopTimeout, RemoveAnonVolumes: o.Plan.Volumes}
+	rt := RuntimeOptions{StopTimeout: o.StopTimeout}
 	return plan, apply(ctx, b, p, plan, rt, o.Parallel, sink, "down")
 }
 

@@ -16,9 +16,6 @@ type LifecycleOptions struct {
 	// Timeout overrides each service's stop_grace_period for restarts and
 	// stops (-t).
 	Timeout *time.Duration
-	// RemoveVolumes removes the anonymous volumes of removed containers
-	// (rm -v).
-	RemoveVolumes bool
 	// Parallel bounds the engine calls in flight (<= 0: unlimited).
 	Parallel int
 	// DryRun plans and returns the plan without changing anything.
@@ -76,6 +73,6 @@ func lifecycle(ctx context.Context, b Backend, p *project.Project, op planner.Li
 	if err != nil || o.DryRun {
 		return plan, err
 	}
-	rt := RuntimeOptions{StopTimeout: o.Timeout, RemoveAnonVolumes: o.RemoveVolumes}
+	rt := RuntimeOptions{StopTimeout: o.Timeout}
 	return plan, apply(ctx, b, p, plan, rt, o.Parallel, sink, name)
 }

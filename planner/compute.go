@@ -210,7 +210,7 @@ func (b *builder) volumes() error {
 				}
 				b.replaced[c.ID] = true
 				stop := b.add(Action{Kind: StopContainer, Resource: containerRes(c), Name: c.Name, Reason: Replaced})
-				removed = append(removed, b.add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: Replaced, DependsOn: []int{stop}}))
+				removed = append(removed, b.add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: Replaced, RemoveVolumes: true, DependsOn: []int{stop}}))
 			}
 		}
 		rm := b.add(Action{Kind: RemoveVolume, Resource: res, Name: name, Reason: ConfigChanged, DependsOn: removed})
@@ -425,7 +425,7 @@ func (b *builder) service(g *project.Graph, name string) error {
 		create := b.add(Action{Kind: CreateContainer, Resource: res, Name: temp, Replaces: c.Name, Image: ref, Reason: reason, Changes: changes, DependsOn: createDeps})
 		connects := b.connects(s, res, temp, create)
 		stop := b.add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: Replaced, DependsOn: append(append([]int{create}, connects...), b.pending[c.ID]...)})
-		rm := b.add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: Replaced, DependsOn: []int{stop}})
+		rm := b.add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: Replaced, RemoveVolumes: true, DependsOn: []int{stop}})
 		rename := b.add(Action{Kind: RenameContainer, Resource: res, Name: temp, Target: cname, Reason: reason, DependsOn: []int{rm}})
 		b.finish(g, name, res, cname, reason, append([]int{rename}, connects...))
 		b.restarted[name] = true

@@ -78,7 +78,7 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 			if stop != 0 {
 				deps = []int{stop}
 			}
-			removes = append(removes, add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: reason, DependsOn: normalize(deps)}))
+			removes = append(removes, add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: reason, RemoveVolumes: opt.Volumes, DependsOn: normalize(deps)}))
 		}
 	}
 	// orphans first: nothing in the project depends on them

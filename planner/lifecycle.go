@@ -40,6 +40,9 @@ type LifecycleOptions struct {
 	Signal string
 	// Stop stops running containers before Remove removes them (rm -s).
 	Stop bool
+	// Volumes removes the anonymous volumes of the containers Remove
+	// removes (rm -v).
+	Volumes bool
 }
 
 // ComputeLifecycle plans a lifecycle operation on the project's existing
@@ -155,7 +158,7 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 					stops[svc] = append(stops[svc], stop)
 					deps = []int{stop}
 				}
-				add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested, DependsOn: deps})
+				add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested, RemoveVolumes: opt.Volumes, DependsOn: deps})
 			}
 		}
 	default:

@@ -198,6 +198,10 @@ type Action struct {
 	// Tags are more references a build gives its image: those of the
 	// services that share its build section.
 	Tags []string
+	// RemoveVolumes removes a container's anonymous volumes with it: the
+	// old container of a recreate (except the volumes its replacement took
+	// over, which the engine keeps in use), and `down -v`, `rm -v`.
+	RemoveVolumes bool
 	// Detail says more about the reason, for people: "older than 24h0m0s".
 	Detail  string
 	Reason  Reason

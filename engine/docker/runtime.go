@@ -131,7 +131,7 @@ func (r *dockerRuntime) Do(ctx context.Context, a planner.Action, progress func(
 		// the old container of a recreate takes its anonymous volumes with
 		// it, except those the new container inherited, which the engine
 		// keeps because they are in use
-		return r.removeContainer(ctx, a.Name, r.opts.RemoveAnonVolumes || a.Reason == planner.Replaced)
+		return r.removeContainer(ctx, a.Name, a.RemoveVolumes)
 	case planner.RenameContainer:
 		return r.c.api.ContainerRename(ctx, a.Name, a.Target)
 	case planner.AwaitCondition:
