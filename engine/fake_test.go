@@ -11,9 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compose-spec/compose-go/v2/types"
+
 	"github.com/berth-dev/berth/planner"
 	"github.com/berth-dev/berth/project"
-	"github.com/compose-spec/compose-go/v2/types"
 )
 
 // fakeBackend is a hand-written Backend: an in-memory engine holding

@@ -4,11 +4,10 @@ import (
 	"context"
 	"io"
 
-	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
-
 	"github.com/spf13/cobra"
 
+	"github.com/berth-dev/berth/engine"
+	"github.com/berth-dev/berth/engine/docker"
 	"github.com/berth-dev/berth/planner"
 	"github.com/berth-dev/berth/project"
 )

@@ -11,11 +11,10 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/berth-dev/berth/engine/docker"
-
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
+	"github.com/berth-dev/berth/engine/docker"
 )
 
 // psOptions are the flags of `berth ps`.

@@ -5,11 +5,10 @@ import (
 	"io"
 	"time"
 
-	"github.com/berth-dev/berth/engine/docker"
-
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
+	"github.com/berth-dev/berth/engine/docker"
 )
 
 // upOptions are the flags of `berth up`.

@@ -17,14 +17,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/berth-dev/berth/engine"
-
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 
+	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/project"
 )
 

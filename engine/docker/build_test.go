@@ -14,12 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/berth-dev/berth/engine"
-
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/image"
 
+	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/enginetest"
 	"github.com/berth-dev/berth/project"
 )

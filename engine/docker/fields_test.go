@@ -13,14 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/berth-dev/berth/engine"
-
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/docker/api/types/versions"
 	"github.com/docker/docker/client"
 	"github.com/docker/go-connections/nat"
 
+	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/enginetest"
 	"github.com/berth-dev/berth/planner"
 	"github.com/berth-dev/berth/project"

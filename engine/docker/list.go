@@ -5,9 +5,9 @@ import (
 	"sort"
 	"time"
 
-	"github.com/berth-dev/berth/engine"
-
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/berth-dev/berth/engine"
 )
 
 // List returns the project's containers (one-off ones excluded), running

@@ -9,12 +9,12 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/berth-dev/berth/engine"
-
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/pkg/stdcopy"
+
+	"github.com/berth-dev/berth/engine"
 )
 
 // EngineTime is the engine's clock now, to pass as engine.FollowOptions.Since

@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/berth-dev/berth/engine"
-
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/client"
 
+	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/enginetest"
 )
 

@@ -7,12 +7,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/berth-dev/berth/engine"
-
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/image"
 
+	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/planner"
 	"github.com/berth-dev/berth/project"
 )
