@@ -3,9 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/planner"
@@ -19,6 +22,9 @@ import (
 // resource's line.
 type ttyRenderer struct {
 	w, out io.Writer
+	// cols is the terminal's width: longer lines are cut, so each takes
+	// one row and the block can be redrawn in place.
+	cols int
 
 	mu     sync.Mutex
 	lines  []*ttyLine
@@ -47,7 +53,13 @@ const ansiClearLine = "\x1b[2K"
 var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
 func newTTYRenderer(w, out io.Writer) *ttyRenderer {
-	r := &ttyRenderer{w: w, out: out, byKey: map[string]*ttyLine{}, began: time.Now(),
+	cols := 120
+	if f, ok := w.(*os.File); ok {
+		if c, _, err := term.GetSize(int(f.Fd())); err == nil && c > 0 {
+			cols = c
+		}
+	}
+	r := &ttyRenderer{w: w, out: out, cols: cols, byKey: map[string]*ttyLine{}, began: time.Now(),
 		ticker: time.NewTicker(100 * time.Millisecond), stop: make(chan struct{}), done: make(chan struct{})}
 	go r.tick()
 	return r
@@ -175,7 +187,7 @@ func (r *ttyRenderer) redraw() {
 		if l.err != "" {
 			line += "  " + truncate(l.err, 120)
 		}
-		b.WriteString(ansiClearLine + line + "\n")
+		b.WriteString(ansiClearLine + truncate(line, r.cols-1) + "\n")
 	}
 	summary := fmt.Sprintf("%d/%d done", len(r.lines)-running, len(r.lines))
 	if failed > 0 {
@@ -195,11 +207,13 @@ func (r *ttyRenderer) finish() {
 	r.redraw()
 }
 
+// truncate cuts s to n characters, marking the cut with an ellipsis.
 func truncate(s string, n int) string {
-	if len(s) <= n {
+	runes := []rune(s)
+	if len(runes) <= n || n < 1 {
 		return s
 	}
-	return s[:n-1] + "…"
+	return string(runes[:n-1]) + "…"
 }
 
 // runningVerb is what a resource's line says while its action runs.
