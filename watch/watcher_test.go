@@ -188,4 +188,3 @@ func TestLimitErrorNamesTheSysctl(t *testing.T) {
 		}
 	}
 }
-
