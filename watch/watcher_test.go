@@ -28,7 +28,7 @@ type seen struct {
 
 func newSeen() *seen { return &seen{paths: map[string]int{}, ch: make(chan string, 1000)} }
 
-func (s *seen) changed(p string) {
+func (s *seen) changed(p string, _ bool) {
 	s.mu.Lock()
 	s.paths[p]++
 	s.mu.Unlock()
@@ -139,7 +139,7 @@ func TestSkippedDirectoriesCostNoWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	tr := &tree{w: w, root: root, filter: nameFilter{}, changed: func(string) {}}
+	tr := &tree{w: w, root: root, filter: nameFilter{}, changed: func(string, bool) {}}
 	if err := tr.start(); err != nil {
 		t.Fatal(err)
 	}
