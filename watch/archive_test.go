@@ -36,8 +36,8 @@ func TestContainerPath(t *testing.T) {
 // target with its mode; a file gone by now is left out.
 func TestSyncArchive(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "a.txt"), "alpha")
-	write(t, filepath.Join(dir, "bin", "run.sh"), "#!/bin/sh\n")
+	writeFile(t, filepath.Join(dir, "a.txt"), "alpha")
+	writeFile(t, filepath.Join(dir, "bin", "run.sh"), "#!/bin/sh\n")
 	if err := os.Chmod(filepath.Join(dir, "bin", "run.sh"), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -39,10 +39,15 @@ const (
 type ChangeOp int
 
 const (
-	// Write is a path created or modified.
+	// Write is a path modified (or, in a batch, one that exists).
 	Write ChangeOp = iota + 1
 	// Remove is a path removed, or renamed away.
 	Remove
+	// Create is a path created; in a batch it is a Write. A path whose
+	// first event in a batch is a Create and that is gone again when the
+	// batch is sent was a temporary file, and is left out; one that was
+	// modified and then deleted is a Remove.
+	Create
 )
 
 // String is the op's name: write or remove.
@@ -52,6 +57,8 @@ func (op ChangeOp) String() string {
 		return "write"
 	case Remove:
 		return "remove"
+	case Create:
+		return "create"
 	default:
 		return "ChangeOp(" + strconv.Itoa(int(op)) + ")"
 	}
@@ -70,7 +77,7 @@ type Change struct {
 //
 // A batch has one Change per path, decided when it is sent from whether the
 // path exists then: Write if it does, Remove if not — except that a path
-// whose first event in the batch was a Write and which is gone again is
+// whose first event in the batch was a Create and which is gone again is
 // left out, so an editor's save through a temporary file renamed over the
 // original comes out as one Write of the original.
 //
@@ -264,15 +271,15 @@ func (d *Debouncer) signal() {
 
 // resolve turns a batch's paths, each with its first op, into the Changes
 // to send, sorted by path: Write for a path that exists, Remove for one
-// that does not, and nothing for one that was first written in this batch
-// and is gone already.
+// that does not, and nothing for one that was created in this batch and is
+// gone already.
 func resolve(raw map[string]ChangeOp, exists func(path string) bool) []Change {
 	batch := make([]Change, 0, len(raw))
 	for path, first := range raw {
 		switch {
 		case exists(path):
 			batch = append(batch, Change{Path: path, Op: Write})
-		case first == Write:
+		case first == Create:
 			// Created and gone within the batch: a temporary file.
 		default:
 			batch = append(batch, Change{Path: path, Op: Remove})

@@ -144,6 +144,14 @@ func write(path string) step {
 	}
 }
 
+// create makes path exist and reports a Create of it.
+func create(path string) step {
+	return func(h *harness) {
+		h.fs.set(path, true)
+		h.d.Add(path, Create)
+	}
+}
+
 // remove makes path gone and reports a Remove of it.
 func remove(path string) step {
 	return func(h *harness) {
@@ -234,7 +242,7 @@ func TestDebouncer(t *testing.T) {
 	}, {
 		name: "save through a temporary file renamed over",
 		steps: []step{
-			write("app.py.tmp1234"), write("app.py"), remove("app.py.tmp1234"),
+			create("app.py.tmp1234"), write("app.py.tmp1234"), create("app.py"), remove("app.py.tmp1234"),
 			advance(quiet), expect(w("app.py")),
 		},
 	}, {
@@ -246,10 +254,16 @@ func TestDebouncer(t *testing.T) {
 	}, {
 		name: "created and deleted within the batch",
 		steps: []step{
-			write("scratch"), write("scratch"), remove("scratch"),
+			create("scratch"), write("scratch"), remove("scratch"),
 			advance(quiet), expectNone(),
 			// No batch at all, not an empty one: the next thing on
 			// Batches, after Close, is its closing.
+		},
+	}, {
+		name: "modified and then deleted within the batch is a removal",
+		steps: []step{
+			write("kept.py"), remove("kept.py"),
+			advance(quiet), expect(r("kept.py")),
 		},
 	}, {
 		name: "Close flushes",

@@ -13,8 +13,8 @@ import (
 
 func TestSyncRule(t *testing.T) {
 	p, dir := load(t, "services:\n  app:\n    image: app:1\n    develop:\n      watch: [{path: ./src, action: sync, target: /srv}]\n", "src")
-	write(t, filepath.Join(dir, "src", "a.txt"), "alpha")
-	write(t, filepath.Join(dir, "src", "sub", "b.txt"), "beta")
+	writeFile(t, filepath.Join(dir, "src", "a.txt"), "alpha")
+	writeFile(t, filepath.Join(dir, "src", "sub", "b.txt"), "beta")
 	rules, _, err := Rules(p, nil)
 	if err != nil {
 		t.Fatal(err)

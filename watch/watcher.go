@@ -22,8 +22,8 @@ type Filter interface {
 
 // Watch watches root — a directory tree, or a single file — until ctx ends,
 // and calls changed with the path of every file that is created, written,
-// removed or renamed there and that filter does not ignore (removed is true
-// when the path was removed or renamed away). Linux has no
+// removed or renamed there and that filter does not ignore, with what
+// happened to it: Create, Write or Remove (a rename away is a Remove). Linux has no
 // recursive watch: every directory under root gets an inotify watch of its
 // own, except those filter skips, and directories that appear later are
 // watched as they appear (and the files already in them reported). When
@@ -33,13 +33,13 @@ type Filter interface {
 //
 // Running out of inotify watches or instances is an error that names the
 // limit and the sysctl that raises it.
-func Watch(ctx context.Context, root string, filter Filter, changed func(path string, removed bool)) error {
+func Watch(ctx context.Context, root string, filter Filter, changed func(path string, op ChangeOp)) error {
 	return watchReady(ctx, root, filter, changed, nil)
 }
 
 // watchReady is Watch, closing ready (when not nil) once every watch is in
 // place.
-func watchReady(ctx context.Context, root string, filter Filter, changed func(path string, removed bool), ready chan<- struct{}) error {
+func watchReady(ctx context.Context, root string, filter Filter, changed func(path string, op ChangeOp), ready chan<- struct{}) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return limitError(err)
@@ -84,7 +84,7 @@ type tree struct {
 	w       *fsnotify.Watcher
 	root    string
 	filter  Filter
-	changed func(string, bool)
+	changed func(string, ChangeOp)
 	// pending is set while root does not exist and its parent is watched
 	// instead.
 	pending bool
@@ -131,7 +131,7 @@ func (t *tree) addTree(dir string, report bool) error {
 			return t.add(p)
 		}
 		if report && !t.filter.Ignored(p) {
-			t.changed(p, false)
+			t.changed(p, Create)
 		}
 		return nil
 	})
@@ -145,7 +145,7 @@ func (t *tree) rescan() error {
 		return nil // not there (yet): nothing to report
 	}
 	if !fi.IsDir() {
-		t.changed(t.root, false)
+		t.changed(t.root, Write)
 		return nil
 	}
 	return t.addTree(t.root, true)
@@ -181,7 +181,7 @@ func (t *tree) event(ev fsnotify.Event) error {
 		return nil // metadata only: nothing to sync
 	}
 	if !t.filter.Ignored(ev.Name) {
-		t.changed(ev.Name, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename))
+		t.changed(ev.Name, opOf(ev))
 	}
 	return nil
 }
@@ -202,4 +202,15 @@ func limitError(err error) error {
 		return fmt.Errorf("%w: the system's limit of inotify instances (fs.inotify.max_user_instances) is reached; raise it, e.g. `sudo sysctl fs.inotify.max_user_instances=512`", err)
 	}
 	return err
+}
+
+// opOf is what an event did to its path.
+func opOf(ev fsnotify.Event) ChangeOp {
+	switch {
+	case ev.Has(fsnotify.Remove), ev.Has(fsnotify.Rename):
+		return Remove
+	case ev.Has(fsnotify.Create):
+		return Create
+	}
+	return Write
 }

@@ -28,7 +28,7 @@ type seen struct {
 
 func newSeen() *seen { return &seen{paths: map[string]int{}, ch: make(chan string, 1000)} }
 
-func (s *seen) changed(p string, _ bool) {
+func (s *seen) changed(p string, _ ChangeOp) {
 	s.mu.Lock()
 	s.paths[p]++
 	s.mu.Unlock()
@@ -84,7 +84,7 @@ func start(t *testing.T, root string) *seen {
 	return s
 }
 
-func write(t *testing.T, path, text string) {
+func writeFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -96,17 +96,17 @@ func write(t *testing.T, path, text string) {
 
 func TestWatchReportsChanges(t *testing.T) {
 	root := t.TempDir()
-	write(t, filepath.Join(root, "src", "a.go"), "package a")
+	writeFile(t, filepath.Join(root, "src", "a.go"), "package a")
 	s := start(t, root)
 
-	write(t, filepath.Join(root, "src", "a.go"), "package a // changed")
+	writeFile(t, filepath.Join(root, "src", "a.go"), "package a // changed")
 	s.wait(t, filepath.Join(root, "src", "a.go"))
 
 	// a new directory, written into at once: watched as it appears, and
 	// what was written before its watch was in place is reported
-	write(t, filepath.Join(root, "new", "deep", "b.go"), "package b")
+	writeFile(t, filepath.Join(root, "new", "deep", "b.go"), "package b")
 	s.wait(t, filepath.Join(root, "new", "deep", "b.go"))
-	write(t, filepath.Join(root, "new", "deep", "c.go"), "package c")
+	writeFile(t, filepath.Join(root, "new", "deep", "c.go"), "package c")
 	s.wait(t, filepath.Join(root, "new", "deep", "c.go"))
 
 	if err := os.Remove(filepath.Join(root, "src", "a.go")); err != nil {
@@ -115,9 +115,9 @@ func TestWatchReportsChanges(t *testing.T) {
 	s.wait(t, filepath.Join(root, "src", "a.go"))
 
 	// ignored files and skipped directories are not reported
-	write(t, filepath.Join(root, "src", "x.tmp"), "scratch")
-	write(t, filepath.Join(root, "node_modules", "pkg", "index.js"), "x")
-	write(t, filepath.Join(root, "src", "last.go"), "package last")
+	writeFile(t, filepath.Join(root, "src", "x.tmp"), "scratch")
+	writeFile(t, filepath.Join(root, "node_modules", "pkg", "index.js"), "x")
+	writeFile(t, filepath.Join(root, "src", "last.go"), "package last")
 	s.wait(t, filepath.Join(root, "src", "last.go"))
 	if s.has(filepath.Join(root, "src", "x.tmp")) || s.has(filepath.Join(root, "node_modules", "pkg", "index.js")) {
 		t.Errorf("reported ignored paths: %v", s.paths)
@@ -133,13 +133,13 @@ func TestSkippedDirectoriesCostNoWatch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write(t, filepath.Join(root, "src", "main.go"), "package main")
+	writeFile(t, filepath.Join(root, "src", "main.go"), "package main")
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	tr := &tree{w: w, root: root, filter: nameFilter{}, changed: func(string, bool) {}}
+	tr := &tree{w: w, root: root, filter: nameFilter{}, changed: func(string, ChangeOp) {}}
 	if err := tr.start(); err != nil {
 		t.Fatal(err)
 	}
@@ -155,9 +155,9 @@ func TestWatchRootThatAppearsLater(t *testing.T) {
 	parent := t.TempDir()
 	root := filepath.Join(parent, "later")
 	s := start(t, root)
-	write(t, filepath.Join(root, "a.txt"), "hello")
+	writeFile(t, filepath.Join(root, "a.txt"), "hello")
 	s.wait(t, filepath.Join(root, "a.txt"))
-	write(t, filepath.Join(root, "b.txt"), "again")
+	writeFile(t, filepath.Join(root, "b.txt"), "again")
 	s.wait(t, filepath.Join(root, "b.txt"))
 }
 
@@ -165,10 +165,10 @@ func TestWatchRootThatAppearsLater(t *testing.T) {
 func TestWatchSingleFile(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "products.json")
-	write(t, file, "[]")
+	writeFile(t, file, "[]")
 	s := start(t, file)
-	write(t, filepath.Join(dir, "other.json"), "{}")
-	write(t, file, `[{"id": 1}]`)
+	writeFile(t, filepath.Join(dir, "other.json"), "{}")
+	writeFile(t, file, `[{"id": 1}]`)
 	s.wait(t, file)
 	if s.has(filepath.Join(dir, "other.json")) {
 		t.Errorf("reported a file beside the watched one: %v", s.paths)
