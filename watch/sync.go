@@ -32,7 +32,8 @@ type syncResult struct {
 // copied in as one tar stream through the Engine API — no `tar` needed in
 // the image — and those in removes are deleted, in every container at
 // once. A container that cannot delete (no `rm` in its image) fails with
-// errNoDelete after its copies are done.
+// errNoDelete after its copies are done; the result says what was meant to
+// be done either way.
 func syncRule(ctx context.Context, b engine.Backend, p *project.Project, rule Rule, writes, removes []string) (syncResult, error) {
 	var res syncResult
 	cs, err := b.List(ctx, p.Name(), false)
@@ -60,6 +61,7 @@ func syncRule(ctx context.Context, b engine.Backend, p *project.Project, rule Ru
 		}
 		deletes = append(deletes, dst)
 	}
+	res = syncResult{containers: len(targets), copied: n, removed: len(deletes)}
 	data := archive.Bytes()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(syncParallel)
@@ -74,7 +76,8 @@ func syncRule(ctx context.Context, b engine.Backend, p *project.Project, rule Ru
 				var out bytes.Buffer
 				code, err := b.Exec(gctx, ctr, engine.ExecSpec{Cmd: append([]string{"rm", "-rf", "--"}, deletes...), Stdout: &out, Stderr: &out})
 				switch {
-				case err != nil && strings.Contains(err.Error(), "executable file not found"):
+				case err != nil && strings.Contains(err.Error(), "executable file not found"),
+					err == nil && code >= 126 && strings.Contains(out.String(), "executable file not found"):
 					return fmt.Errorf("%s: %w", ctr, errNoDelete)
 				case err != nil:
 					return err
@@ -88,5 +91,5 @@ func syncRule(ctx context.Context, b engine.Backend, p *project.Project, rule Ru
 	if err := g.Wait(); err != nil {
 		return res, fmt.Errorf("%s: %w", rule.Name(), err)
 	}
-	return syncResult{containers: len(targets), copied: n, removed: len(deletes)}, nil
+	return res, nil
 }

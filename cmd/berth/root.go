@@ -180,6 +180,7 @@ func newRootCommand(s Streams) *cobra.Command {
 		newPsCommand(g),
 		newBuildCommand(g),
 		newPullCommand(g),
+		newWatchCommand(g),
 		newVersionCommand(),
 	)
 	return root

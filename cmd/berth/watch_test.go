@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// watching runs `berth watch` on the stack until the test ends, and waits
+// until it watches. Its stderr lines are sent on the returned channel.
+func (s *stack) watching(args ...string) <-chan string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name, "--progress", "plain", "watch"}, args...)...)
+	cmd.Dir = s.dir
+	cmd.Env = s.environ
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	lines := make(chan string, 1000)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	s.t.Cleanup(func() {
+		// Ctrl-C stops watching cleanly
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		if err := cmd.Wait(); err != nil && ctx.Err() == nil {
+			s.t.Errorf("berth watch after Ctrl-C: %v", err)
+		}
+		cancel()
+	})
+	s.waitLine(lines, "Watching ")
+	return lines
+}
+
+// waitLine waits for a line containing text, failing after a deadline.
+func (s *stack) waitLine(lines <-chan string, text string) string {
+	s.t.Helper()
+	deadline := time.After(2 * time.Minute)
+	var seen []string
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				s.t.Fatalf("berth watch ended before %q:\n%s", text, strings.Join(seen, "\n"))
+			}
+			seen = append(seen, l)
+			if strings.Contains(l, text) {
+				return l
+			}
+		case <-deadline:
+			s.t.Fatalf("no %q from berth watch:\n%s", text, strings.Join(seen, "\n"))
+		}
+	}
+}
+
+// served polls the container's /file endpoint until it serves want.
+func (s *stack) served(ctr, path, want string) {
+	s.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := s.get(ctr, "/file?path="+path)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s serves %q for %s, want %q", ctr, got, path, want)
+		}
+		time.Sleep(20 * time.Millisecond) // a poll with a deadline: the container has no event for a file's arrival
+	}
+}
+
+// TestWatchSync: berth watch brings the service up and syncs what changes
+// under the rule's path — an edit, a file in a new directory, 1,000 files
+// written at once — into the running container; ignored files stay out;
+// Ctrl-C leaves the container running.
+func TestWatchSync(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  app:
+    image: IMAGE
+    ports: ["127.0.0.1::8080"]
+    develop:
+      watch:
+        - path: ./data
+          action: sync
+          target: /data
+          ignore: ["*.log"]
+`)
+	writeFile(t, filepath.Join(s.dir, "data", "a.txt"), "one")
+	lines := s.watching()
+	app := s.container("app", 1)
+
+	writeFile(t, filepath.Join(s.dir, "data", "a.txt"), "two")
+	s.served(app, "/data/a.txt", "two")
+	s.waitLine(lines, "app: sync 1 file (a.txt) into 1 container(s)")
+
+	writeFile(t, filepath.Join(s.dir, "data", "new", "deep", "b.txt"), "bee")
+	s.served(app, "/data/new/deep/b.txt", "bee")
+
+	writeFile(t, filepath.Join(s.dir, "data", "debug.log"), "noise")
+	for i := range 1000 {
+		writeFile(t, filepath.Join(s.dir, "data", "many", fmt.Sprintf("f%04d.txt", i)), fmt.Sprint(i))
+	}
+	start := time.Now()
+	for _, i := range []int{0, 1, 499, 998, 999} {
+		s.served(app, fmt.Sprintf("/data/many/f%04d.txt", i), fmt.Sprint(i))
+	}
+	t.Logf("1,000 files written at once served in %s", time.Since(start).Round(time.Millisecond))
+	if got := s.get(app, "/file?path=/data/debug.log"); strings.Contains(got, "noise") {
+		t.Error("an ignored file was synced")
+	}
+}
+
+// TestWatchRebuildAndRestart: an edit under a rebuild rule builds the
+// service's image again and recreates only its container; an edit under a
+// restart rule restarts the service's container.
+func TestWatchRebuildAndRestart(t *testing.T) {
+	s := newStack(t)
+	t.Cleanup(s.removeBuiltImages)
+	writeFile(t, filepath.Join(s.dir, "web", "Dockerfile"), "FROM "+s.image+"\nCOPY page.txt /page.txt\n")
+	writeFile(t, filepath.Join(s.dir, "web", "page.txt"), "v1")
+	writeFile(t, filepath.Join(s.dir, "conf", "app.conf"), "x")
+	s.write(`
+services:
+  web:
+    build: ./web
+    ports: ["127.0.0.1::8080"]
+    develop:
+      watch:
+        - {path: ./web, action: rebuild}
+  side:
+    image: IMAGE
+    develop:
+      watch:
+        - {path: ./conf, action: restart}
+`)
+	lines := s.watching()
+	web, side := s.container("web", 1), s.container("side", 1)
+	s.served(web, "/page.txt", "v1")
+	before := s.ps()
+
+	writeFile(t, filepath.Join(s.dir, "web", "page.txt"), "v2")
+	s.waitLine(lines, "web: rebuild 1 file (page.txt)")
+	s.served(web, "/page.txt", "v2")
+	after := s.ps()
+	if after[web].ID == before[web].ID || after[side].ID != before[side].ID {
+		t.Errorf("a rebuild of web: web replaced %v, side replaced %v", after[web].ID != before[web].ID, after[side].ID != before[side].ID)
+	}
+
+	started := s.inspect(side).State.StartedAt
+	writeFile(t, filepath.Join(s.dir, "conf", "app.conf"), "y")
+	s.waitLine(lines, "side: restart 1 file (app.conf)")
+	if now := s.inspect(side).State.StartedAt; now == started {
+		t.Error("side was not restarted")
+	}
+	if _, err := os.Stat(filepath.Join(s.dir, "web", "page.txt")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeFile writes text to path, making its directory.
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

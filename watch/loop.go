@@ -1,0 +1,314 @@
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/berth-dev/berth/engine"
+	"github.com/berth-dev/berth/planner"
+	"github.com/berth-dev/berth/project"
+)
+
+// Options are what Run does.
+type Options struct {
+	// Services whose rules are watched (empty: every service with rules).
+	Services []string
+	// NoUp skips bringing the services up first (`--no-up`).
+	NoUp bool
+	// QuietPeriod and MaxWait are the debounce periods (0: DefaultQuiet,
+	// DefaultMax).
+	QuietPeriod, MaxWait time.Duration
+	// Quiet hides build output (`--quiet`).
+	Quiet bool
+	// Parallel bounds the engine calls of a rebuild or restart.
+	Parallel int
+}
+
+// loop is the state of one Run.
+type loop struct {
+	b    engine.Backend
+	p    *project.Project
+	o    Options
+	sink engine.Sink
+	// noDelete holds the services whose images cannot delete files.
+	noDelete map[string]bool
+}
+
+// batch is one debounced batch of one rule.
+type batch struct {
+	rule    Rule
+	changes []Change
+}
+
+// Run is `berth watch`: it brings the services up (unless NoUp), syncs the
+// rules with initial_sync, then watches each rule's path and carries out
+// its action for every batch of changes, until ctx ends. Every change goes
+// through Berth's orchestration API: a rebuild is an `up` of the service
+// with its image built, a restart a Restart. A failed action is reported
+// and the loop goes on; the containers keep running when it ends.
+func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, sink engine.Sink) error {
+	rules, warnings, err := Rules(p, o.Services)
+	for _, w := range warnings {
+		say(sink, engine.Warning, w)
+	}
+	if err != nil {
+		return err
+	}
+	quiet, max := o.QuietPeriod, o.MaxWait
+	if quiet <= 0 {
+		quiet = DefaultQuiet
+	}
+	if max <= 0 {
+		max = DefaultMax
+	}
+	l := &loop{b: b, p: p, o: o, sink: sink, noDelete: map[string]bool{}}
+	services := servicesOf(rules)
+	if !o.NoUp {
+		if _, err := engine.Up(ctx, b, p, engine.UpOptions{Plan: planner.Options{Services: services}, Parallel: o.Parallel}, sink); err != nil {
+			return err
+		}
+	}
+	type watched struct {
+		rule    Rule
+		ignorer *Ignorer
+	}
+	var all []watched
+	for _, r := range rules {
+		ig, err := NewIgnorer(ignoreSpec(p, r))
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.Name(), err)
+		}
+		all = append(all, watched{r, ig})
+	}
+	for _, w := range all {
+		if w.rule.InitialSync && (w.rule.Action == types.WatchActionSync || w.rule.Action == types.WatchActionSyncRestart) {
+			files, err := filesUnder(w.rule.Path, w.ignorer)
+			if err != nil {
+				return fmt.Errorf("%s: initial sync: %w", w.rule.Name(), err)
+			}
+			changes := make([]Change, len(files))
+			for i, f := range files {
+				changes[i] = Change{Path: f, Op: Write}
+			}
+			l.apply(ctx, batch{w.rule, changes})
+		}
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan batch)
+	errs := make(chan error, len(all))
+	for _, w := range all {
+		d := NewDebouncer(RealClock(), quiet, max, exists)
+		go func() {
+			defer d.Close()
+			if err := Watch(ctx, w.rule.Path, w.ignorer, d.Add); err != nil {
+				errs <- fmt.Errorf("%s: %w", w.rule.Name(), err)
+			}
+		}()
+		go func() {
+			for changes := range d.Batches() {
+				select {
+				case batches <- batch{w.rule, changes}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	say(sink, engine.Info, fmt.Sprintf("Watching %d rule(s) of %s; Ctrl-C stops watching, the containers keep running", len(all), strings.Join(services, ", ")))
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-errs:
+			return err
+		case bt := <-batches:
+			l.apply(ctx, bt)
+		}
+	}
+}
+
+// apply carries out one batch of one rule and reports it on one line:
+// service, action, files, and how long it took. A failure is reported and
+// the loop goes on.
+func (l *loop) apply(ctx context.Context, bt batch) {
+	b, p, o, sink := l.b, l.p, l.o, l.sink
+	r := bt.rule
+	start := time.Now()
+	var writes, removes []string
+	for _, c := range bt.changes {
+		if c.Op == Remove {
+			removes = append(removes, c.Path)
+		} else {
+			writes = append(writes, c.Path)
+		}
+	}
+	what := describe(r, bt.changes)
+	fail := func(err error) {
+		say(sink, engine.Warning, fmt.Sprintf("%s: %s %s failed: %v", r.Service, r.Action, what, err))
+	}
+	if r.Syncs() {
+		if l.noDelete[r.Service] {
+			removes = nil
+		}
+		res, err := syncRule(ctx, b, p, r, writes, removes)
+		if errors.Is(err, errNoDelete) {
+			// said once: the files are copied, the deletions cannot be
+			l.noDelete[r.Service] = true
+			say(sink, engine.Warning, fmt.Sprintf("%s: the image has no `rm`, so files deleted on the host stay in its containers (said once)", r.Service))
+			err = nil
+		}
+		if err != nil {
+			fail(err)
+			return
+		}
+		what = fmt.Sprintf("%s into %d container(s)", what, res.containers)
+	}
+	lo := engine.LifecycleOptions{Plan: planner.LifecycleOptions{Services: []string{r.Service}}, Parallel: o.Parallel}
+	switch r.Action {
+	case types.WatchActionRestart, types.WatchActionSyncRestart:
+		if _, err := engine.Restart(ctx, b, p, lo, nil); err != nil {
+			fail(err)
+			return
+		}
+	case types.WatchActionSyncExec:
+		if err := execInService(ctx, b, p, r); err != nil {
+			fail(err)
+			return
+		}
+	case types.WatchActionRebuild:
+		_, err := engine.Up(ctx, b, p, engine.UpOptions{
+			Plan:     planner.Options{Services: []string{r.Service}, NoDeps: true},
+			Images:   planner.ImageOptions{Build: true},
+			Runtime:  engine.RuntimeOptions{Build: engine.BuildOptions{Quiet: o.Quiet}},
+			Parallel: o.Parallel,
+		}, sink)
+		if err != nil {
+			fail(err)
+			return
+		}
+	}
+	say(sink, engine.Info, fmt.Sprintf("%s: %s %s (%s)", r.Service, r.Action, what, time.Since(start).Round(time.Millisecond)))
+}
+
+// execInService runs the rule's exec command in every running container
+// of its service.
+func execInService(ctx context.Context, b engine.Backend, p *project.Project, r Rule) error {
+	cs, err := b.List(ctx, p.Name(), false)
+	if err != nil {
+		return err
+	}
+	var env []string
+	for k, v := range r.Exec.Environment {
+		if v != nil {
+			env = append(env, k+"="+*v)
+		}
+	}
+	for _, c := range cs {
+		if c.Service != r.Service || c.State != "running" {
+			continue
+		}
+		code, err := b.Exec(ctx, c.Name, engine.ExecSpec{Cmd: r.Exec.Command, User: r.Exec.User, WorkingDir: r.Exec.WorkingDir, Env: env, Privileged: r.Exec.Privileged})
+		if err != nil {
+			return err
+		}
+		if code != 0 {
+			return fmt.Errorf("%s in %s exited %d", strings.Join(r.Exec.Command, " "), c.Name, code)
+		}
+	}
+	return nil
+}
+
+// describe is a batch in a few words: "3 files (a.go, b.go, c.go)".
+func describe(r Rule, changes []Change) string {
+	var names []string
+	for _, c := range changes {
+		rel, err := filepath.Rel(r.Path, c.Path)
+		if err != nil || rel == "." {
+			rel = filepath.Base(c.Path)
+		}
+		names = append(names, rel)
+	}
+	noun := "files"
+	if len(changes) == 1 {
+		noun = "file"
+	}
+	if len(names) > 3 {
+		names = append(names[:3], "…")
+	}
+	return fmt.Sprintf("%d %s (%s)", len(changes), noun, strings.Join(names, ", "))
+}
+
+// ignoreSpec is what rule r of its service ignores.
+func ignoreSpec(p *project.Project, r Rule) IgnoreSpec {
+	spec := IgnoreSpec{Root: r.Path, Ignore: r.Ignore, Include: r.Include}
+	if s := p.Compose.Services[r.Service]; s.Build != nil {
+		spec.ContextDir = s.Build.Context
+		if s.Build.DockerfileInline == "" {
+			df := s.Build.Dockerfile
+			if df == "" {
+				df = "Dockerfile"
+			}
+			if !filepath.IsAbs(df) {
+				df = filepath.Join(spec.ContextDir, df)
+			}
+			spec.Dockerfile = df
+		}
+	}
+	return spec
+}
+
+// filesUnder lists the files under root that filter keeps.
+func filesUnder(root string, filter Filter) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			if p != root && filter.SkipDir(p) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !filter.Ignored(p) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+func servicesOf(rules []Rule) []string {
+	var out []string
+	for _, r := range rules {
+		if len(out) == 0 || out[len(out)-1] != r.Service {
+			out = append(out, r.Service)
+		}
+	}
+	return out
+}
+
+// say sends a message of the loop to sink.
+func say(sink engine.Sink, s engine.Status, text string) {
+	if sink != nil {
+		sink.Event(engine.Event{Time: time.Now(), Status: s, Text: text})
+	}
+}
