@@ -42,6 +42,12 @@ type loop struct {
 	noDelete map[string]bool
 }
 
+// watched is a rule and what it ignores.
+type watched struct {
+	rule    Rule
+	ignorer *Ignorer
+}
+
 // batch is one debounced batch of one rule.
 type batch struct {
 	rule    Rule
@@ -75,10 +81,6 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 		if _, err := engine.Up(ctx, b, p, engine.UpOptions{Plan: planner.Options{Services: services}, Parallel: o.Parallel}, sink); err != nil {
 			return err
 		}
-	}
-	type watched struct {
-		rule    Rule
-		ignorer *Ignorer
 	}
 	var all []watched
 	for _, r := range rules {
@@ -124,6 +126,13 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 			}
 		}()
 	}
+	// containers started outside the loop (another `up`, a crash and a
+	// restart policy, `docker start`) get the synced files again
+	events, eventErrs := b.Events(ctx, p.Name())
+	known, err := l.containerIDs(ctx)
+	if err != nil {
+		return err
+	}
 	say(sink, engine.Info, fmt.Sprintf("Watching %d rule(s) of %s; Ctrl-C stops watching, the containers keep running", len(all), strings.Join(services, ", ")))
 	for {
 		select {
@@ -133,7 +142,54 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 			return err
 		case bt := <-batches:
 			l.apply(ctx, bt)
+		case ev, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
+			if ev.Action != "start" || known[ev.Container] {
+				continue
+			}
+			known[ev.Container] = true
+			l.resync(ctx, all, ev)
+		case err := <-eventErrs:
+			eventErrs = nil
+			say(sink, engine.Warning, fmt.Sprintf("the engine's events were lost (%v): a container recreated outside berth watch is not synced again until the next change", err))
 		}
+	}
+}
+
+// containerIDs are the project's containers now.
+func (l *loop) containerIDs(ctx context.Context) (map[string]bool, error) {
+	cs, err := l.b.List(ctx, l.p.Name(), true)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, c := range cs {
+		ids[c.ID] = true
+	}
+	return ids, nil
+}
+
+// resync copies every file of the service's sync rules into a container
+// that started outside the loop: a new container has none of what the loop
+// synced into the one it replaced (Compose loses those edits).
+func (l *loop) resync(ctx context.Context, all []watched, ev engine.EngineEvent) {
+	for _, w := range all {
+		if w.rule.Service != ev.Service || !w.rule.Syncs() {
+			continue
+		}
+		start := time.Now()
+		files, err := filesUnder(w.rule.Path, w.ignorer)
+		if err == nil {
+			_, err = syncInto(ctx, l.b, w.rule, []string{ev.Name}, files, nil)
+		}
+		if err != nil {
+			say(l.sink, engine.Warning, fmt.Sprintf("%s: re-syncing %s, which started outside berth watch: %v", ev.Service, ev.Name, err))
+			continue
+		}
+		say(l.sink, engine.Info, fmt.Sprintf("%s: re-synced %d file(s) into %s, which started outside berth watch (%s)", ev.Service, len(files), ev.Name, time.Since(start).Round(time.Millisecond)))
 	}
 }
 

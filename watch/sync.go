@@ -46,6 +46,12 @@ func syncRule(ctx context.Context, b engine.Backend, p *project.Project, rule Ru
 			targets = append(targets, c.Name)
 		}
 	}
+	return syncInto(ctx, b, rule, targets, writes, removes)
+}
+
+// syncInto is syncRule for the named containers.
+func syncInto(ctx context.Context, b engine.Backend, rule Rule, targets, writes, removes []string) (syncResult, error) {
+	var res syncResult
 	if len(targets) == 0 {
 		return res, nil
 	}

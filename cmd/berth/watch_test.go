@@ -87,8 +87,9 @@ func (s *stack) served(ctr, path, want string) {
 
 // TestWatchSync: berth watch brings the service up and syncs what changes
 // under the rule's path — an edit, a file in a new directory, 1,000 files
-// written at once — into the running container; ignored files stay out;
-// Ctrl-C leaves the container running.
+// written at once — into the running container; ignored files stay out; a
+// container recreated by another `up` gets the files again; Ctrl-C leaves
+// the container running.
 func TestWatchSync(t *testing.T) {
 	s := newStack(t)
 	s.write(`
@@ -126,6 +127,16 @@ services:
 	if got := s.get(app, "/file?path=/data/debug.log"); strings.Contains(got, "noise") {
 		t.Error("an ignored file was synced")
 	}
+
+	// a container recreated by another berth gets everything synced again
+	before := s.ps()[app].ID
+	s.ok(nil, "up", "-d", "--force-recreate")
+	if s.ps()[app].ID == before {
+		t.Fatal("up --force-recreate did not recreate app")
+	}
+	s.waitLine(lines, "app: re-synced")
+	s.served(app, "/data/a.txt", "two")
+	s.served(app, "/data/many/f0999.txt", "999")
 }
 
 // TestWatchRebuildAndRestart: an edit under a rebuild rule builds the
