@@ -28,6 +28,9 @@ type Options struct {
 	QuietPeriod, MaxWait time.Duration
 	// Quiet hides build output (`--quiet`).
 	Quiet bool
+	// Reload loads the project again; when set, the compose files and env
+	// files are watched too, and a change is applied through the plan.
+	Reload func(ctx context.Context) (*project.Project, error)
 	// Parallel bounds the engine calls of a rebuild or restart.
 	Parallel int
 }
@@ -113,7 +116,10 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 		go func() {
 			defer d.Close()
 			if err := Watch(ctx, w.rule.Path, w.ignorer, d.Add); err != nil {
-				errs <- fmt.Errorf("%s: %w", w.rule.Name(), err)
+				select {
+				case errs <- fmt.Errorf("%s: %w", w.rule.Name(), err):
+				case <-ctx.Done():
+				}
 			}
 		}()
 		go func() {
@@ -126,6 +132,36 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 			}
 		}()
 	}
+	// the compose files and env files: a change reloads the project and
+	// applies the difference
+	reloads := make(chan []Change)
+	if o.Reload != nil {
+		d := NewDebouncer(RealClock(), quiet, max, exists)
+		for _, f := range projectFiles(p) {
+			go func() {
+				if err := Watch(ctx, f, keepAll{}, d.Add); err != nil {
+					select {
+					case errs <- fmt.Errorf("watching %s: %w", f, err):
+					case <-ctx.Done():
+					}
+				}
+			}()
+		}
+		go func() {
+			defer d.Close()
+			<-ctx.Done()
+		}()
+		go func() {
+			for changes := range d.Batches() {
+				select {
+				case reloads <- changes:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+
 	// containers started outside the loop (another `up`, a crash and a
 	// restart policy, `docker start`) get the synced files again
 	events, eventErrs := b.Events(ctx, p.Name())
@@ -142,6 +178,8 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 			return err
 		case bt := <-batches:
 			l.apply(ctx, bt)
+		case changes := <-reloads:
+			l.reload(ctx, services, changes)
 		case ev, ok := <-events:
 			if !ok {
 				events = nil
@@ -158,6 +196,51 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 		}
 	}
 }
+
+// reload loads the project again after its compose or env files changed
+// and applies the difference through the plan (only the services whose
+// configuration changed are recreated). A project that no longer loads is
+// reported, and the loop keeps the last good one. The rules stay those the
+// loop started with.
+func (l *loop) reload(ctx context.Context, services []string, changes []Change) {
+	var names []string
+	for _, c := range changes {
+		names = append(names, filepath.Base(c.Path))
+	}
+	p, err := l.o.Reload(ctx)
+	if err != nil {
+		say(l.sink, engine.Warning, fmt.Sprintf("%s changed but the project does not load, so berth watch keeps the last one that did: %v", strings.Join(names, ", "), err))
+		return
+	}
+	start := time.Now()
+	res, err := engine.Up(ctx, l.b, p, engine.UpOptions{Plan: planner.Options{Services: services}, Parallel: l.o.Parallel}, l.sink)
+	if err != nil {
+		say(l.sink, engine.Warning, fmt.Sprintf("%s changed; applying it failed: %v", strings.Join(names, ", "), err))
+		return
+	}
+	l.p = p
+	say(l.sink, engine.Info, fmt.Sprintf("%s changed: %d action(s) applied (%s)", strings.Join(names, ", "), len(res.Plan.Actions), time.Since(start).Round(time.Millisecond)))
+}
+
+// projectFiles are the files the project is loaded from: its compose
+// files, its env files and the project directory's .env, those that exist.
+func projectFiles(p *project.Project) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range append(append(append([]string{}, p.Compose.ComposeFiles...), p.EnvFiles...), filepath.Join(p.Compose.WorkingDir, ".env")) {
+		if f != "" && !seen[f] && exists(f) {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// keepAll is the filter of the project's own files: nothing is ignored.
+type keepAll struct{}
+
+func (keepAll) Ignored(string) bool { return false }
+func (keepAll) SkipDir(string) bool { return false }
 
 // containerIDs are the project's containers now.
 func (l *loop) containerIDs(ctx context.Context) (map[string]bool, error) {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine/docker"
+	"github.com/berth-dev/berth/project"
 	"github.com/berth-dev/berth/watch"
 )
 
@@ -47,5 +48,6 @@ func runWatch(ctx context.Context, stderr io.Writer, o *watchOptions, services [
 	defer b.Close()
 	pr := newProgress(stderr, o.progress, nil)
 	defer pr.close()
-	return watch.Run(ctx, b, p, watch.Options{Services: services, NoUp: o.noUp, Parallel: o.parallel, Quiet: o.quiet}, pr)
+	reload := func(ctx context.Context) (*project.Project, error) { return o.loadForChange(ctx, services) }
+	return watch.Run(ctx, b, p, watch.Options{Services: services, NoUp: o.noUp, Parallel: o.parallel, Quiet: o.quiet, Reload: reload}, pr)
 }

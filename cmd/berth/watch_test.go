@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -195,4 +197,65 @@ func writeFile(t *testing.T, path, text string) {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestWatchReloadsComposeFile: an edit of the compose file is applied
+// through the plan while watch runs; a file that no longer loads is
+// reported and the loop goes on with the last good project.
+func TestWatchReloadsComposeFile(t *testing.T) {
+	s := newStack(t)
+	compose := `
+services:
+  app:
+    image: IMAGE
+    ports: ["127.0.0.1::8080"]
+    environment: {GEN: "GENERATION"}
+    develop:
+      watch:
+        - {path: ./data, action: sync, target: /data}
+`
+	s.write(strings.Replace(compose, "GENERATION", "1", 1))
+	writeFile(t, filepath.Join(s.dir, "data", "a.txt"), "one")
+	lines := s.watching()
+	app := s.container("app", 1)
+	if got := s.get(app, "/env/GEN"); got != "1" {
+		t.Fatalf("GEN = %q before the edit", got)
+	}
+
+	// while the file does not load, `ps` cannot find the port either
+	base := s.url(app)
+	s.write("services: [this is not a compose file")
+	s.waitLine(lines, "does not load, so berth watch keeps the last one that did")
+	writeFile(t, filepath.Join(s.dir, "data", "a.txt"), "two")
+	deadline := time.Now().Add(30 * time.Second)
+	for fetch(base+"file?path=/data/a.txt") != "two" {
+		if time.Now().After(deadline) {
+			t.Fatal("a sync stopped working while the compose file did not load")
+		}
+		time.Sleep(20 * time.Millisecond) // a poll with a deadline
+	}
+
+	s.write(strings.Replace(compose, "GENERATION", "2", 1))
+	s.waitLine(lines, "compose.yaml changed: ")
+	deadline = time.Now().Add(30 * time.Second)
+	for s.get(app, "/env/GEN") != "2" {
+		if time.Now().After(deadline) {
+			t.Fatal("the edit of the compose file was not applied")
+		}
+		time.Sleep(20 * time.Millisecond) // a poll with a deadline
+	}
+	s.waitLine(lines, "app: re-synced")
+	s.served(app, "/data/a.txt", "two")
+}
+
+// fetch is the body of GET url, or "" when it fails.
+func fetch(url string) string {
+	c := http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
