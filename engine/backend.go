@@ -113,6 +113,10 @@ type FollowOptions struct {
 	// that was not running at Since and has exited before Follow starts is
 	// ignored. The zero time shows each container's whole log.
 	Since time.Time
+	// UntilCanceled follows until ctx ends, even when every followed
+	// container has exited: `up --watch` recreates containers, and their
+	// successors are followed as they start.
+	UntilCanceled bool
 }
 
 // Port is a published or exposed port of a container.

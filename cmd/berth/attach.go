@@ -121,7 +121,7 @@ func runAttached(ctx context.Context, stdout, stderr io.Writer, c engine.Backend
 	lp := &logPrinter{w: stdout, printed: sel.printed, exits: exits, width: prefixWidth(ctx, c, p.Name(), sel.printed)}
 	followDone := make(chan error, 1)
 	go func() {
-		followDone <- c.Follow(followCtx, p.Name(), engine.FollowOptions{Services: sel.followed, Since: since}, lp)
+		followDone <- c.Follow(followCtx, p.Name(), engine.FollowOptions{Services: sel.followed, Since: since, UntilCanceled: o.watch}, lp)
 	}()
 
 	// a second Ctrl-C once the first canceled ctx: main's NotifyContext
@@ -190,6 +190,10 @@ func runAttached(ctx context.Context, stdout, stderr io.Writer, c engine.Backend
 			if err != nil {
 				errs = append(errs, err)
 				// containers may still run: stop following them
+				cancelFollow()
+			}
+			if o.watch {
+				// --watch follows until canceled: the stop ends it
 				cancelFollow()
 			}
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/docker"
+	"github.com/berth-dev/berth/project"
+	"github.com/berth-dev/berth/watch"
 )
 
 // upOptions are the flags of `berth up`.
@@ -20,6 +22,7 @@ type upOptions struct {
 	wait        bool
 	waitTimeout int
 	timeout     int
+	watch       bool
 	attachOptions
 }
 
@@ -45,6 +48,7 @@ func newUpCommand(g *globalOptions) *cobra.Command {
 	f.BoolVar(&o.images.build, "build", false, "Build images before starting containers")
 	f.BoolVar(&o.images.noBuild, "no-build", false, "Don't build an image, even if it's missing")
 	f.StringVar(&o.images.pull, "pull", "", "Pull images before running: always, missing, never or build (default: each service's pull_policy)")
+	f.BoolVar(&o.watch, "watch", false, "Watch the services' develop.watch paths and sync, rebuild or restart them as files change, while following their output")
 	o.attachOptions.register(f)
 	return c
 }
@@ -56,6 +60,9 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 	detached := o.detach || o.wait
 	if err := o.attachOptions.validateFlags(detached); err != nil {
 		return err
+	}
+	if o.watch && detached {
+		return usageError("--watch and -d (or --wait) cannot be combined: watch runs while up follows the services; use `berth watch` on its own instead")
 	}
 	p, err := o.loadForChange(ctx, services)
 	if err != nil {
@@ -99,6 +106,24 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, o *upOptions, services
 	}
 	if o.dryRun {
 		return renderPlan(stdout, p, res.Plan, "text")
+	}
+	if attached && o.watch {
+		// the watch loop runs beside the attached output, until Ctrl-C
+		wctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		wpr := newProgress(stderr, o.progress, nil)
+		defer wpr.close()
+		reload := func(ctx context.Context) (*project.Project, error) { return o.loadForChange(ctx, services) }
+		watched := make(chan error, 1)
+		go func() {
+			watched <- watch.Run(wctx, b, p, watch.Options{Services: services, NoUp: true, Parallel: o.parallel, Reload: reload}, wpr)
+		}()
+		err := runAttached(ctx, stdout, stderr, b, p, o, sel, res.Since)
+		cancel()
+		if werr := <-watched; werr != nil && err == nil {
+			err = werr
+		}
+		return err
 	}
 	if attached {
 		return runAttached(ctx, stdout, stderr, b, p, o, sel, res.Since)

@@ -259,3 +259,57 @@ func fetch(url string) string {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
 }
+
+// TestUpWatch: `up --watch` follows the services' output and runs the
+// watch loop beside it; Ctrl-C stops both, and the containers, as an
+// attached `up` does.
+func TestUpWatch(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  app:
+    image: IMAGE
+    ports: ["127.0.0.1::8080"]
+    develop:
+      watch:
+        - {path: ./data, action: sync, target: /data}
+`)
+	writeFile(t, filepath.Join(s.dir, "data", "a.txt"), "one")
+	if code, _, errOut := s.berth(nil, "up", "-d", "--watch"); code != 2 || !strings.Contains(errOut, "--watch and -d") {
+		t.Fatalf("up -d --watch: exit %d\n%s", code, errOut)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, berthBin, "-p", s.name, "--progress", "plain", "up", "--watch")
+	cmd.Dir = s.dir
+	cmd.Env = s.environ
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1000)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	s.waitLine(lines, "Watching ")
+	app := s.container("app", 1)
+	writeFile(t, filepath.Join(s.dir, "data", "a.txt"), "two")
+	s.served(app, "/data/a.txt", "two")
+	s.waitLine(lines, "app: sync 1 file (a.txt)")
+
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	if code := exitCode(t, err); code != 130 {
+		t.Errorf("up --watch after Ctrl-C: exit %d, want 130", code)
+	}
+	if row := s.ps()[app]; row.State == "running" {
+		t.Errorf("%s still running after Ctrl-C of up --watch", app)
+	}
+}

@@ -69,7 +69,7 @@ func (c *Client) Follow(ctx context.Context, projectName string, opts engine.Fol
 	}
 
 	var ferr error
-	for ferr == nil && f.live() {
+	for ferr == nil && (f.opts.UntilCanceled || f.live()) {
 		select {
 		case <-ctx.Done():
 			ferr = ctx.Err()
