@@ -61,11 +61,14 @@ demo-down: build
 # then BenchmarkStack — generated stacks of 1, 10 and 50 services driven
 # through the berth binary and, when it is on PATH, docker-compose, on the
 # Docker Engine — ending with a table of both tools' times and their ratio
-# (about 6 minutes on 2 cores; BENCHTIME=5x make bench for more iterations).
+# (about 6 minutes on 2 cores; BENCHTIME=5x make bench for more iterations),
+# then BenchmarkWatch: save-to-served latency of a watch sync rule over 50
+# saves, and 1,000 files at once, for both tools (about 1 minute).
 BENCHTIME     ?= 3x
 bench:
 	$(GO) test -run '^$$' -bench . -skip '^BenchmarkStack$$' -benchmem ./...
 	$(GO) test -run '^$$' -bench '^BenchmarkStack$$' -benchtime $(BENCHTIME) -timeout 30m ./cmd/berth 2>&1 | awk -f cmd/berth/testdata/benchtable.awk
+	$(GO) test -run '^$$' -bench '^BenchmarkWatch$$' -benchtime 1x -timeout 10m ./cmd/berth
 
 clean:
 	rm -rf bin .cache
