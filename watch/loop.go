@@ -28,6 +28,9 @@ type Options struct {
 	QuietPeriod, MaxWait time.Duration
 	// Quiet hides build output (`--quiet`).
 	Quiet bool
+	// Prune removes the image a rebuild replaced, once no container uses
+	// it (`--prune`).
+	Prune bool
 	// Reload loads the project again; when set, the compose files and env
 	// files are watched too, and a change is applied through the plan.
 	Reload func(ctx context.Context) (*project.Project, error)
@@ -242,6 +245,33 @@ type keepAll struct{}
 func (keepAll) Ignored(string) bool { return false }
 func (keepAll) SkipDir(string) bool { return false }
 
+// imageID is the ID of the image service runs, or "" when the engine has
+// none.
+func (l *loop) imageID(ctx context.Context, service string) string {
+	obs, err := l.b.Observe(ctx, l.p)
+	if err != nil {
+		return ""
+	}
+	return obs.Images[project.ImageName(l.p.Compose, service)].ID
+}
+
+// prune removes the image a rebuild of service replaced. An image another
+// container still uses, or that another tag still names, stays.
+func (l *loop) prune(ctx context.Context, service, id string) {
+	plan := &planner.Plan{Actions: []planner.Action{{ID: 1, Kind: planner.RemoveImage,
+		Resource: planner.ImageRes(service, id), Name: id, Reason: planner.Requested}}}
+	if err := engine.Execute(ctx, plan, l.b.Runtime(l.p, engine.RuntimeOptions{}), 1, nil); err != nil {
+		say(l.sink, engine.Info, fmt.Sprintf("%s: the image the rebuild replaced (%s) stays: %v", service, shortID(id), err))
+		return
+	}
+	say(l.sink, engine.Info, fmt.Sprintf("%s: removed the image the rebuild replaced (%s)", service, shortID(id)))
+}
+
+func shortID(id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
+	return id[:min(12, len(id))]
+}
+
 // containerIDs are the project's containers now.
 func (l *loop) containerIDs(ctx context.Context) (map[string]bool, error) {
 	cs, err := l.b.List(ctx, l.p.Name(), true)
@@ -325,6 +355,7 @@ func (l *loop) apply(ctx context.Context, bt batch) {
 			return
 		}
 	case types.WatchActionRebuild:
+		before := l.imageID(ctx, r.Service)
 		_, err := engine.Up(ctx, b, p, engine.UpOptions{
 			Plan:     planner.Options{Services: []string{r.Service}, NoDeps: true},
 			Images:   planner.ImageOptions{Build: true},
@@ -334,6 +365,9 @@ func (l *loop) apply(ctx context.Context, bt batch) {
 		if err != nil {
 			fail(err)
 			return
+		}
+		if o.Prune && before != "" && before != l.imageID(ctx, r.Service) {
+			l.prune(ctx, r.Service, before)
 		}
 	}
 	say(sink, engine.Info, fmt.Sprintf("%s: %s %s (%s)", r.Service, r.Action, what, time.Since(start).Round(time.Millisecond)))

@@ -16,6 +16,7 @@ type watchOptions struct {
 	*globalOptions
 	noUp  bool
 	quiet bool
+	prune bool
 }
 
 func newWatchCommand(g *globalOptions) *cobra.Command {
@@ -33,6 +34,7 @@ func newWatchCommand(g *globalOptions) *cobra.Command {
 	}
 	c.Flags().BoolVar(&o.noUp, "no-up", false, "Do not bring the services up before watching")
 	c.Flags().BoolVar(&o.quiet, "quiet", false, "Hide build output")
+	c.Flags().BoolVar(&o.prune, "prune", false, "Remove the image a rebuild replaced")
 	return c
 }
 
@@ -49,5 +51,5 @@ func runWatch(ctx context.Context, stderr io.Writer, o *watchOptions, services [
 	pr := newProgress(stderr, o.progress, nil)
 	defer pr.close()
 	reload := func(ctx context.Context) (*project.Project, error) { return o.loadForChange(ctx, services) }
-	return watch.Run(ctx, b, p, watch.Options{Services: services, NoUp: o.noUp, Parallel: o.parallel, Quiet: o.quiet, Reload: reload}, pr)
+	return watch.Run(ctx, b, p, watch.Options{Services: services, NoUp: o.noUp, Parallel: o.parallel, Quiet: o.quiet, Prune: o.prune, Reload: reload}, pr)
 }

@@ -142,8 +142,9 @@ services:
 }
 
 // TestWatchRebuildAndRestart: an edit under a rebuild rule builds the
-// service's image again and recreates only its container; an edit under a
-// restart rule restarts the service's container.
+// service's image again and recreates only its container, and with --prune
+// the image it replaced is removed; an edit under a restart rule restarts
+// the service's container.
 func TestWatchRebuildAndRestart(t *testing.T) {
 	s := newStack(t)
 	t.Cleanup(s.removeBuiltImages)
@@ -164,17 +165,23 @@ services:
       watch:
         - {path: ./conf, action: restart}
 `)
-	lines := s.watching()
+	lines := s.watching("--prune")
 	web, side := s.container("web", 1), s.container("side", 1)
 	s.served(web, "/page.txt", "v1")
 	before := s.ps()
+	oldImage := s.inspect(web).Image
 
 	writeFile(t, filepath.Join(s.dir, "web", "page.txt"), "v2")
+	// --prune: the image the rebuild replaced is removed
+	s.waitLine(lines, "web: removed the image the rebuild replaced")
 	s.waitLine(lines, "web: rebuild 1 file (page.txt)")
 	s.served(web, "/page.txt", "v2")
 	after := s.ps()
 	if after[web].ID == before[web].ID || after[side].ID != before[side].ID {
 		t.Errorf("a rebuild of web: web replaced %v, side replaced %v", after[web].ID != before[web].ID, after[side].ID != before[side].ID)
+	}
+	if _, err := s.docker.ImageInspect(context.Background(), oldImage); err == nil {
+		t.Errorf("the replaced image %s is still there after --prune", oldImage)
 	}
 
 	started := s.inspect(side).State.StartedAt
