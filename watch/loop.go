@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,8 @@ type batch struct {
 	changes []Change
 }
 
-// Run is `berth watch`: it brings the services up (unless NoUp), syncs the
+// Run is `berth watch`: it brings the services up — those named, or the
+// whole project — (unless NoUp), syncs the
 // rules with initial_sync, then watches each rule's path and carries out
 // its action for every batch of changes, until ctx ends. Every change goes
 // through Berth's orchestration API: a rebuild is an `up` of the service
@@ -84,7 +86,7 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 	l := &loop{b: b, p: p, o: o, sink: sink, noDelete: map[string]bool{}}
 	services := servicesOf(rules)
 	if !o.NoUp {
-		if _, err := engine.Up(ctx, b, p, engine.UpOptions{Plan: planner.Options{Services: services}, Parallel: o.Parallel}, sink); err != nil {
+		if _, err := engine.Up(ctx, b, p, engine.UpOptions{Plan: planner.Options{Services: o.Services}, Parallel: o.Parallel}, sink); err != nil {
 			return err
 		}
 	}
@@ -182,7 +184,7 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 		case bt := <-batches:
 			l.apply(ctx, bt)
 		case changes := <-reloads:
-			l.reload(ctx, services, changes)
+			l.reload(ctx, changes)
 		case ev, ok := <-events:
 			if !ok {
 				events = nil
@@ -205,7 +207,7 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 // configuration changed are recreated). A project that no longer loads is
 // reported, and the loop keeps the last good one. The rules stay those the
 // loop started with.
-func (l *loop) reload(ctx context.Context, services []string, changes []Change) {
+func (l *loop) reload(ctx context.Context, changes []Change) {
 	var names []string
 	for _, c := range changes {
 		names = append(names, filepath.Base(c.Path))
@@ -216,7 +218,7 @@ func (l *loop) reload(ctx context.Context, services []string, changes []Change) 
 		return
 	}
 	start := time.Now()
-	res, err := engine.Up(ctx, l.b, p, engine.UpOptions{Plan: planner.Options{Services: services}, Parallel: l.o.Parallel}, l.sink)
+	res, err := engine.Up(ctx, l.b, p, engine.UpOptions{Plan: planner.Options{Services: l.o.Services}, Parallel: l.o.Parallel}, l.sink)
 	if err != nil {
 		say(l.sink, engine.Warning, fmt.Sprintf("%s changed; applying it failed: %v", strings.Join(names, ", "), err))
 		return
@@ -356,7 +358,7 @@ func (l *loop) apply(ctx context.Context, bt batch) {
 		}
 	case types.WatchActionRebuild:
 		before := l.imageID(ctx, r.Service)
-		_, err := engine.Up(ctx, b, p, engine.UpOptions{
+		res, err := engine.Up(ctx, b, p, engine.UpOptions{
 			Plan:     planner.Options{Services: []string{r.Service}, NoDeps: true},
 			Images:   planner.ImageOptions{Build: true},
 			Runtime:  engine.RuntimeOptions{Build: engine.BuildOptions{Quiet: o.Quiet}},
@@ -369,8 +371,45 @@ func (l *loop) apply(ctx context.Context, bt batch) {
 		if o.Prune && before != "" && before != l.imageID(ctx, r.Service) {
 			l.prune(ctx, r.Service, before)
 		}
+		// the services that depend on it with restart: true restart too
+		if recreated(res.Plan, r.Service) {
+			if deps := restartDependents(p, r.Service); len(deps) > 0 {
+				lo := engine.LifecycleOptions{Plan: planner.LifecycleOptions{Services: deps}, Parallel: o.Parallel}
+				if _, err := engine.Restart(ctx, b, p, lo, sink); err != nil {
+					fail(err)
+					return
+				}
+				what += ", restarted " + strings.Join(deps, ", ")
+			}
+		}
 	}
 	say(sink, engine.Info, fmt.Sprintf("%s: %s %s (%s)", r.Service, r.Action, what, time.Since(start).Round(time.Millisecond)))
+}
+
+// recreated reports whether plan creates a container of service.
+func recreated(plan *planner.Plan, service string) bool {
+	if plan == nil {
+		return false
+	}
+	for _, a := range plan.Actions {
+		if a.Kind == planner.CreateContainer && a.Resource.Service == service {
+			return true
+		}
+	}
+	return false
+}
+
+// restartDependents are the services that depend on service with
+// depends_on restart: true, in name order.
+func restartDependents(p *project.Project, service string) []string {
+	var out []string
+	for _, e := range p.Graph.Dependents(service) {
+		if e.Restart {
+			out = append(out, e.From)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // execInService runs the rule's exec command in every running container

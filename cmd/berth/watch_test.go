@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/berth-dev/berth/engine/enginetest"
 )
 
 // watching runs `berth watch` on the stack until the test ends, and waits
@@ -142,9 +144,11 @@ services:
 }
 
 // TestWatchRebuildAndRestart: an edit under a rebuild rule builds the
-// service's image again and recreates only its container, and with --prune
-// the image it replaced is removed; an edit under a restart rule restarts
-// the service's container.
+// service's image again and recreates only its container, restarts the
+// services that declared restart: true on it, and with --prune removes the
+// image it replaced; a failed build is reported and the old container keeps
+// running; an edit under a restart rule restarts the service's container;
+// sync+exec runs its command after the sync.
 func TestWatchRebuildAndRestart(t *testing.T) {
 	s := newStack(t)
 	t.Cleanup(s.removeBuiltImages)
@@ -164,12 +168,19 @@ services:
     develop:
       watch:
         - {path: ./conf, action: restart}
+        - {path: ./hook, action: sync+exec, target: /hook, exec: {command: [/app, write, /hook/done, ran]}}
+  dep:
+    image: IMAGE
+    depends_on:
+      web: {condition: service_started, restart: true}
 `)
+	writeFile(t, filepath.Join(s.dir, "hook", "x"), "x")
 	lines := s.watching("--prune")
-	web, side := s.container("web", 1), s.container("side", 1)
+	web, side, dep := s.container("web", 1), s.container("side", 1), s.container("dep", 1)
 	s.served(web, "/page.txt", "v1")
 	before := s.ps()
 	oldImage := s.inspect(web).Image
+	depStarted := s.inspect(dep).State.StartedAt
 
 	writeFile(t, filepath.Join(s.dir, "web", "page.txt"), "v2")
 	// --prune: the image the rebuild replaced is removed
@@ -182,6 +193,25 @@ services:
 	}
 	if _, err := s.docker.ImageInspect(context.Background(), oldImage); err == nil {
 		t.Errorf("the replaced image %s is still there after --prune", oldImage)
+	}
+	// dep declared restart: true on web
+	if after[dep].ID != before[dep].ID || s.inspect(dep).State.StartedAt == depStarted {
+		t.Error("dep, which depends on web with restart: true, was not restarted (or was recreated)")
+	}
+
+	// a failed build is reported, and the old container keeps running
+	writeFile(t, filepath.Join(s.dir, "web", "Dockerfile"), "FROM "+s.image+"\nCOPY missing-file /x\n")
+	s.waitLine(lines, "web: rebuild 1 file (Dockerfile) failed")
+	s.served(web, "/page.txt", "v2")
+	if s.ps()[web].ID != after[web].ID {
+		t.Error("a failed build replaced web")
+	}
+
+	// sync+exec runs the command in the container after the sync
+	writeFile(t, filepath.Join(s.dir, "hook", "x"), "y")
+	s.waitLine(lines, "side: sync+exec 1 file (x)")
+	if code, out := enginetest.Exec(t, s.docker, side, "/app", "cat", "/hook/done"); code != 0 || out != "ran" {
+		t.Errorf("sync+exec's command did not run: %d %q", code, out)
 	}
 
 	started := s.inspect(side).State.StartedAt
