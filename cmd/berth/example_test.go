@@ -25,30 +25,8 @@ import (
 // the volume. The images build FROM golang (make seed-images provides it
 // offline).
 func TestExampleStack(t *testing.T) {
-	docker := enginetest.Docker(t)
-	ctx := context.Background()
-	if _, err := docker.ImageInspect(ctx, "golang:1.26"); err != nil {
-		t.Fatalf("the example builds FROM golang:1.26, which the engine lacks: run `make seed-images` (make test does): %v", err)
-	}
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../../examples/microservices")); err != nil {
-		t.Fatal(err)
-	}
-	s := &stack{t: t, dir: dir, name: enginetest.ProjectName(t), docker: docker}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "COMPOSE_") && !strings.HasPrefix(kv, "WEB_PORT=") {
-			s.environ = append(s.environ, kv)
-		}
-	}
-	s.environ = append(s.environ, "WEB_PORT=127.0.0.1:") // an ephemeral port on loopback
-	enginetest.CleanupProject(t, docker, s.name)
-	t.Cleanup(func() {
-		// the images this test built: <project>-<service>
-		ims, _ := docker.ImageList(ctx, image.ListOptions{Filters: filters.NewArgs(filters.Arg("reference", s.name+"-*"))})
-		for _, im := range ims {
-			_, _ = docker.ImageRemove(ctx, im.ID, image.RemoveOptions{Force: true, PruneChildren: true})
-		}
-	})
+	s, dir := exampleStack(t)
+	docker, ctx := s.docker, context.Background()
 
 	s.ok(nil, "up", "--build", "--wait")
 	ps := s.ps()
@@ -171,4 +149,37 @@ func (s *stack) url(ctr string) string {
 	}
 	s.t.Fatalf("%s publishes no port for 8080", ctr)
 	return ""
+}
+
+// exampleStack copies examples/microservices into a temporary directory and
+// returns a stack for it, with web published on an ephemeral loopback port;
+// the images it builds are removed when the test ends.
+func exampleStack(t *testing.T) (*stack, string) {
+	t.Helper()
+	docker := enginetest.Docker(t)
+	ctx := context.Background()
+	if _, err := docker.ImageInspect(ctx, "golang:1.26"); err != nil {
+		t.Fatalf("the example builds FROM golang:1.26, which the engine lacks: run `make seed-images` (make test does): %v", err)
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../examples/microservices")); err != nil {
+		t.Fatal(err)
+	}
+	s := &stack{t: t, dir: dir, name: enginetest.ProjectName(t), docker: docker}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "COMPOSE_") && !strings.HasPrefix(kv, "WEB_PORT=") {
+			s.environ = append(s.environ, kv)
+		}
+	}
+	s.environ = append(s.environ, "WEB_PORT=127.0.0.1:") // an ephemeral port on loopback
+	enginetest.CleanupProject(t, docker, s.name)
+	t.Cleanup(func() {
+		// the images this test built: <project>-<service>
+		ims, _ := docker.ImageList(ctx, image.ListOptions{Filters: filters.NewArgs(filters.Arg("reference", s.name+"-*"))})
+		for _, im := range ims {
+			_, _ = docker.ImageRemove(ctx, im.ID, image.RemoveOptions{Force: true, PruneChildren: true})
+		}
+	})
+
+	return s, dir
 }
