@@ -47,6 +47,55 @@ type loop struct {
 	sink engine.Sink
 	// noDelete holds the services whose images cannot delete files.
 	noDelete map[string]bool
+	// quiet and max are the debounce periods.
+	quiet, max time.Duration
+	// all are the rules watched now; stopRules stops their watchers.
+	all       []watched
+	stopRules func()
+	// batches and errs receive the watchers' batches and failures.
+	batches chan batch
+	errs    chan error
+}
+
+// startRules starts a watcher and a debouncer for each rule, sending the
+// batches to l.batches, until ctx ends or the returned function is called.
+func (l *loop) startRules(ctx context.Context, all []watched) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	for _, w := range all {
+		d := NewDebouncer(RealClock(), l.quiet, l.max, exists)
+		go func() {
+			defer d.Close()
+			if err := Watch(ctx, w.rule.Path, w.ignorer, d.Add); err != nil {
+				select {
+				case l.errs <- fmt.Errorf("%s: %w", w.rule.Name(), err):
+				case <-ctx.Done():
+				}
+			}
+		}()
+		go func() {
+			for changes := range d.Batches() {
+				select {
+				case l.batches <- batch{w.rule, changes}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	return cancel
+}
+
+// withIgnorers pairs each rule with what it ignores.
+func withIgnorers(p *project.Project, rules []Rule) ([]watched, error) {
+	var all []watched
+	for _, r := range rules {
+		ig, err := NewIgnorer(ignoreSpec(p, r))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Name(), err)
+		}
+		all = append(all, watched{r, ig})
+	}
+	return all, nil
 }
 
 // watched is a rule and what it ignores.
@@ -83,20 +132,16 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 	if max <= 0 {
 		max = DefaultMax
 	}
-	l := &loop{b: b, p: p, o: o, sink: sink, noDelete: map[string]bool{}}
+	l := &loop{b: b, p: p, o: o, sink: sink, noDelete: map[string]bool{}, quiet: quiet, max: max}
 	services := servicesOf(rules)
 	if !o.NoUp {
 		if _, err := engine.Up(ctx, b, p, engine.UpOptions{Plan: planner.Options{Services: o.Services}, Parallel: o.Parallel}, sink); err != nil {
 			return err
 		}
 	}
-	var all []watched
-	for _, r := range rules {
-		ig, err := NewIgnorer(ignoreSpec(p, r))
-		if err != nil {
-			return fmt.Errorf("%s: %w", r.Name(), err)
-		}
-		all = append(all, watched{r, ig})
+	all, err := withIgnorers(p, rules)
+	if err != nil {
+		return err
 	}
 	for _, w := range all {
 		if w.rule.InitialSync && (w.rule.Action == types.WatchActionSync || w.rule.Action == types.WatchActionSyncRestart) {
@@ -114,29 +159,12 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan batch)
-	errs := make(chan error, len(all))
-	for _, w := range all {
-		d := NewDebouncer(RealClock(), quiet, max, exists)
-		go func() {
-			defer d.Close()
-			if err := Watch(ctx, w.rule.Path, w.ignorer, d.Add); err != nil {
-				select {
-				case errs <- fmt.Errorf("%s: %w", w.rule.Name(), err):
-				case <-ctx.Done():
-				}
-			}
-		}()
-		go func() {
-			for changes := range d.Batches() {
-				select {
-				case batches <- batch{w.rule, changes}:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-	}
+	l.batches = make(chan batch)
+	l.errs = make(chan error, 1)
+	errs := l.errs
+	batches := l.batches
+	l.all = all
+	l.stopRules = l.startRules(ctx, all)
 	// the compose files and env files: a change reloads the project and
 	// applies the difference
 	reloads := make(chan []Change)
@@ -194,7 +222,7 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 				continue
 			}
 			known[ev.Container] = true
-			l.resync(ctx, all, ev)
+			l.resync(ctx, ev)
 		case err := <-eventErrs:
 			eventErrs = nil
 			say(sink, engine.Warning, fmt.Sprintf("the engine's events were lost (%v): a container recreated outside berth watch is not synced again until the next change", err))
@@ -225,6 +253,52 @@ func (l *loop) reload(ctx context.Context, changes []Change) {
 	}
 	l.p = p
 	say(l.sink, engine.Info, fmt.Sprintf("%s changed: %d action(s) applied (%s)", strings.Join(names, ", "), len(res.Plan.Actions), time.Since(start).Round(time.Millisecond)))
+	l.reloadRules(ctx, p)
+}
+
+// reloadRules watches the develop.watch rules of a reloaded project, when
+// they changed. Rules that no longer check out are reported, and the
+// loop keeps the ones it has.
+func (l *loop) reloadRules(ctx context.Context, p *project.Project) {
+	rules, warnings, err := Rules(p, l.o.Services)
+	for _, w := range warnings {
+		say(l.sink, engine.Warning, w)
+	}
+	var all []watched
+	if err == nil {
+		all, err = withIgnorers(p, rules)
+	}
+	if err != nil {
+		say(l.sink, engine.Warning, fmt.Sprintf("the new develop.watch rules do not check out, so berth watch keeps its rules: %v", err))
+		return
+	}
+	var old []Rule
+	for _, w := range l.all {
+		old = append(old, w.rule)
+	}
+	if sameRules(old, rules) {
+		return
+	}
+	l.stopRules()
+	l.all = all
+	l.stopRules = l.startRules(ctx, all)
+	say(l.sink, engine.Info, fmt.Sprintf("develop.watch changed: watching %d rule(s) now", len(all)))
+}
+
+// sameRules reports whether two lists of rules are the same.
+func sameRules(a, b []Rule) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Service != y.Service || x.Path != y.Path || x.Action != y.Action || x.Target != y.Target || x.InitialSync != y.InitialSync ||
+			!slices.Equal(x.Include, y.Include) || !slices.Equal(x.Ignore, y.Ignore) || !slices.Equal(x.Exec.Command, y.Exec.Command) ||
+			x.Exec.User != y.Exec.User || x.Exec.WorkingDir != y.Exec.WorkingDir || x.Exec.Privileged != y.Exec.Privileged {
+			return false
+		}
+	}
+	return true
 }
 
 // projectFiles are the files the project is loaded from: its compose
@@ -290,8 +364,8 @@ func (l *loop) containerIDs(ctx context.Context) (map[string]bool, error) {
 // resync copies every file of the service's sync rules into a container
 // that started outside the loop: a new container has none of what the loop
 // synced into the one it replaced (Compose loses those edits).
-func (l *loop) resync(ctx context.Context, all []watched, ev engine.EngineEvent) {
-	for _, w := range all {
+func (l *loop) resync(ctx context.Context, ev engine.EngineEvent) {
+	for _, w := range l.all {
 		if w.rule.Service != ev.Service || !w.rule.Syncs() {
 			continue
 		}

@@ -237,8 +237,9 @@ func writeFile(t *testing.T, path, text string) {
 }
 
 // TestWatchReloadsComposeFile: an edit of the compose file is applied
-// through the plan while watch runs; a file that no longer loads is
-// reported and the loop goes on with the last good project.
+// through the plan while watch runs, new develop.watch rules included; a
+// file that no longer loads is reported and the loop goes on with the last
+// good project.
 func TestWatchReloadsComposeFile(t *testing.T) {
 	s := newStack(t)
 	compose := `
@@ -283,6 +284,13 @@ services:
 	}
 	s.waitLine(lines, "app: re-synced")
 	s.served(app, "/data/a.txt", "two")
+
+	// a new develop.watch rule is watched without restarting watch
+	writeFile(t, filepath.Join(s.dir, "more", "m.txt"), "m1")
+	s.write(strings.Replace(compose, "GENERATION", "2", 1) + "        - {path: ./more, action: sync, target: /more}\n")
+	s.waitLine(lines, "develop.watch changed: watching 2 rule(s) now")
+	writeFile(t, filepath.Join(s.dir, "more", "m.txt"), "m2")
+	s.served(app, "/more/m.txt", "m2")
 }
 
 // fetch is the body of GET url, or "" when it fails.
@@ -348,5 +356,58 @@ services:
 	}
 	if row := s.ps()[app]; row.State == "running" {
 		t.Errorf("%s still running after Ctrl-C of up --watch", app)
+	}
+}
+
+// TestWatchDeletes: a file deleted on the host is deleted in the container,
+// in an image that has `rm` (the seeded busybox); 1,000 files written at
+// once all arrive.
+func TestWatchDeletes(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  box:
+    image: busybox:latest
+    command: [sleep, "3600"]
+    stop_grace_period: 1s
+    develop:
+      watch:
+        - {path: ./data, action: sync, target: /data}
+`)
+	writeFile(t, filepath.Join(s.dir, "data", "keep.txt"), "keep")
+	writeFile(t, filepath.Join(s.dir, "data", "gone.txt"), "gone")
+	lines := s.watching()
+	box := s.container("box", 1)
+	exists := func(path string) bool {
+		code, _ := enginetest.Exec(t, s.docker, box, "test", "-e", path)
+		return code == 0
+	}
+	writeFile(t, filepath.Join(s.dir, "data", "gone.txt"), "still here")
+	s.waitLine(lines, "box: sync 1 file (gone.txt)")
+	if !exists("/data/gone.txt") {
+		t.Fatal("gone.txt was not synced")
+	}
+	if err := os.Remove(filepath.Join(s.dir, "data", "gone.txt")); err != nil {
+		t.Fatal(err)
+	}
+	s.waitLine(lines, "box: sync 1 file (gone.txt)")
+	if exists("/data/gone.txt") {
+		t.Error("a file deleted on the host is still in the container")
+	}
+
+	// 1,000 files written at once: every one arrives
+	for i := range 1000 {
+		writeFile(t, filepath.Join(s.dir, "data", "many", fmt.Sprintf("f%04d.txt", i)), fmt.Sprint(i))
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, out := enginetest.Exec(t, s.docker, box, "sh", "-c", "ls /data/many | wc -l")
+		if strings.TrimSpace(out) == "1000" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s of 1,000 files arrived", strings.TrimSpace(out))
+		}
+		time.Sleep(50 * time.Millisecond) // a poll with a deadline
 	}
 }
