@@ -45,21 +45,27 @@ type StopOptions struct {
 	Timeout *time.Duration
 	// Parallel bounds the engine calls in flight (<= 0: unlimited).
 	Parallel int
+	// DryRun plans and returns the plan without changing anything.
+	DryRun bool
 }
 
 // Stop stops the running containers of the services, dependents before
-// the services they depend on, independent ones in parallel.
-func Stop(ctx context.Context, b Backend, p *project.Project, o StopOptions, sink Sink) error {
+// the services they depend on, independent ones in parallel. It returns
+// the plan it carried out.
+func Stop(ctx context.Context, b Backend, p *project.Project, o StopOptions, sink Sink) (*planner.Plan, error) {
 	obs, err := b.Observe(ctx, p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	down, err := planner.ComputeDown(p, obs, planner.DownOptions{Services: o.Services})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// the down plan's stops depend only on other stops
 	plan := subPlan(down, func(a planner.Action) bool { return a.Kind == planner.StopContainer })
 	plan.Warnings = nil
-	return apply(ctx, b, p, plan, RuntimeOptions{StopTimeout: o.Timeout}, o.Parallel, sink, "stop")
+	if o.DryRun {
+		return plan, nil
+	}
+	return plan, apply(ctx, b, p, plan, RuntimeOptions{StopTimeout: o.Timeout}, o.Parallel, sink, "stop")
 }

@@ -48,7 +48,7 @@ func TestLifecycleOperations(t *testing.T) {
 		}
 	}
 	lo := LifecycleOptions{}
-	step("stop", func() error { return Stop(ctx, f, p, StopOptions{}, nil) },
+	step("stop", func() error { _, err := Stop(ctx, f, p, StopOptions{}, nil); return err },
 		[]string{"stop service:web:1", "stop service:db:1"}, "exited", "exited")
 	step("start --dry-run", func() error { _, err := Start(ctx, f, p, LifecycleOptions{DryRun: true}, nil); return err },
 		nil, "exited", "exited")

@@ -138,7 +138,8 @@ func runAttached(ctx context.Context, stdout, stderr io.Writer, c engine.Backend
 			// on a context of its own: it runs because ctx was canceled
 			pr := newProgress(stderr, o.progress, nil)
 			defer pr.close()
-			stopDone <- engine.Stop(context.Background(), c, p, engine.StopOptions{Services: sel.stopped, Timeout: timeout, Parallel: o.parallel}, pr)
+			_, err := engine.Stop(context.Background(), c, p, engine.StopOptions{Services: sel.stopped, Timeout: timeout, Parallel: o.parallel}, pr)
+			stopDone <- err
 		}()
 	}
 

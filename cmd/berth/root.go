@@ -183,6 +183,7 @@ func newRootCommand(s Streams) *cobra.Command {
 		newWatchCommand(g),
 		newVersionCommand(),
 	)
+	root.AddCommand(newLifecycleCommands(g)...)
 	return root
 }
 
