@@ -15,7 +15,7 @@ import (
 // again.
 func apply(ctx context.Context, b Backend, p *project.Project, plan *planner.Plan, rt RuntimeOptions, parallel int, sink Sink, op string) error {
 	for _, w := range plan.Warnings {
-		emitTo(sink, Warning, w)
+		Emit(sink, Warning, w)
 	}
 	if err := Execute(ctx, plan, b.Runtime(p, rt), parallel, sink); err != nil {
 		if errors.Is(err, context.Canceled) {

@@ -20,6 +20,10 @@ type Backend interface {
 	// Observe reads the project's containers, networks, volumes and local
 	// images in one observation.
 	Observe(ctx context.Context, p *project.Project) (*planner.Observed, error)
+	// BuildContextDigests returns the digest of each named service's build
+	// context as it is now, to compare with the one its image was built
+	// from (planner.LocalImage.BuildContext).
+	BuildContextDigests(ctx context.Context, p *project.Project, services []string) map[string]string
 	// Runtime returns what carries out p's plan actions, one engine call
 	// each (an await waits on the engine's events).
 	Runtime(p *project.Project, opts RuntimeOptions) Runtime

@@ -82,8 +82,9 @@ type SinkFunc func(Event)
 // Event implements Sink.
 func (f SinkFunc) Event(e Event) { f(e) }
 
-// emitTo sends an event of the operation (no action) to sink, if any.
-func emitTo(sink Sink, s Status, text string) {
+// Emit sends a message of an operation — a Warning or Info event, about no
+// action — to sink, if any.
+func Emit(sink Sink, s Status, text string) {
 	if sink != nil {
 		sink.Event(Event{Time: time.Now(), Status: s, Text: text})
 	}

@@ -73,6 +73,10 @@ func (f *fakeBackend) Observe(_ context.Context, p *project.Project) (*planner.O
 	return obs, nil
 }
 
+func (f *fakeBackend) BuildContextDigests(context.Context, *project.Project, []string) map[string]string {
+	return nil
+}
+
 func (f *fakeBackend) Runtime(p *project.Project, _ RuntimeOptions) Runtime {
 	return &fakeBackendRuntime{f: f, p: p}
 }

@@ -42,7 +42,7 @@ func lockProject(ctx context.Context, sink Sink, host, project string) (*project
 			return nil, fmt.Errorf("locking project %s: %w", project, err)
 		}
 		if !told {
-			emitTo(sink, Info, fmt.Sprintf("Waiting for another berth working on project %q to finish...", project))
+			Emit(sink, Info, fmt.Sprintf("Waiting for another berth working on project %q to finish...", project))
 			told = true
 		}
 		// flock has no wait-with-deadline: retry on a short tick until

@@ -45,10 +45,23 @@ func PlanUp(ctx context.Context, b Backend, p *project.Project, o UpOptions) (*p
 	if err != nil {
 		return nil, err
 	}
-	return planUp(p, obs, o)
+	return planUp(ctx, b, p, obs, o)
 }
 
-func planUp(p *project.Project, obs *planner.Observed, o UpOptions) (*planner.Plan, error) {
+// planUp plans `up` from an observation: the images first, then the
+// containers. Only here — not in every observation — are the build
+// contexts of the services whose image Berth built walked, to tell
+// whether their sources changed.
+func planUp(ctx context.Context, b Backend, p *project.Project, obs *planner.Observed, o UpOptions) (*planner.Plan, error) {
+	var labelled []string
+	for _, svc := range p.Graph.Services() {
+		if s := p.Compose.Services[svc]; s.Build != nil && obs.Images[project.ImageName(p.Compose, svc)].BuildContext != "" {
+			labelled = append(labelled, svc)
+		}
+	}
+	if len(labelled) > 0 {
+		obs.BuildContexts = b.BuildContextDigests(ctx, p, labelled)
+	}
 	opt := o.Plan
 	images := o.Images
 	if images.Now.IsZero() {
@@ -81,7 +94,7 @@ func Up(ctx context.Context, b Backend, p *project.Project, o UpOptions, sink Si
 		return nil, err
 	}
 	defer unlock()
-	plan, err := planUp(p, obs, o)
+	plan, err := planUp(ctx, b, p, obs, o)
 	if err != nil {
 		return nil, err
 	}

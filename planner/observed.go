@@ -54,8 +54,9 @@ type Observed struct {
 	// image each names; a reference with no local image is absent.
 	Images map[string]LocalImage
 	// BuildContexts maps the services that build an image to the digest
-	// of their build context and section as they are now, for those whose
-	// local image says what it was built from (LocalImage.BuildContext).
+	// of their build context as it is now, for those whose local image
+	// says what it was built from (LocalImage.BuildContext); filled in only
+	// when `up` plans its images.
 	BuildContexts map[string]string
 }
 

@@ -37,6 +37,9 @@ func (f *fakeBackend) Observe(context.Context, *project.Project) (*planner.Obser
 	return &planner.Observed{}, nil
 }
 func (f *fakeBackend) Runtime(*project.Project, engine.RuntimeOptions) engine.Runtime { return nil }
+func (f *fakeBackend) BuildContextDigests(context.Context, *project.Project, []string) map[string]string {
+	return nil
+}
 func (f *fakeBackend) List(context.Context, string, bool) ([]engine.ContainerInfo, error) {
 	return f.containers, nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -62,7 +61,7 @@ type loop struct {
 func (l *loop) startRules(ctx context.Context, all []watched) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	for _, w := range all {
-		d := NewDebouncer(RealClock(), l.quiet, l.max, exists)
+		d := NewDebouncer(RealClock(), l.quiet, l.max, lstatExists)
 		go func() {
 			defer d.Close()
 			if err := Watch(ctx, w.rule.Path, w.ignorer, d.Add); err != nil {
@@ -120,7 +119,7 @@ type batch struct {
 func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, sink engine.Sink) error {
 	rules, warnings, err := Rules(p, o.Services)
 	for _, w := range warnings {
-		say(sink, engine.Warning, w)
+		engine.Emit(sink, engine.Warning, w)
 	}
 	if err != nil {
 		return err
@@ -169,7 +168,7 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 	// applies the difference
 	reloads := make(chan []Change)
 	if o.Reload != nil {
-		d := NewDebouncer(RealClock(), quiet, max, exists)
+		d := NewDebouncer(RealClock(), quiet, max, lstatExists)
 		for _, f := range projectFiles(p) {
 			go func() {
 				if err := Watch(ctx, f, keepAll{}, d.Add); err != nil {
@@ -202,7 +201,7 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 	if err != nil {
 		return err
 	}
-	say(sink, engine.Info, fmt.Sprintf("Watching %d rule(s) of %s; Ctrl-C stops watching, the containers keep running", len(all), strings.Join(services, ", ")))
+	engine.Emit(sink, engine.Info, fmt.Sprintf("Watching %d rule(s) of %s; Ctrl-C stops watching, the containers keep running", len(all), strings.Join(services, ", ")))
 	for {
 		select {
 		case <-ctx.Done():
@@ -225,7 +224,7 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 			l.resync(ctx, ev)
 		case err := <-eventErrs:
 			eventErrs = nil
-			say(sink, engine.Warning, fmt.Sprintf("the engine's events were lost (%v): a container recreated outside berth watch is not synced again until the next change", err))
+			engine.Emit(sink, engine.Warning, fmt.Sprintf("the engine's events were lost (%v): a container recreated outside berth watch is not synced again until the next change", err))
 		}
 	}
 }
@@ -242,17 +241,17 @@ func (l *loop) reload(ctx context.Context, changes []Change) {
 	}
 	p, err := l.o.Reload(ctx)
 	if err != nil {
-		say(l.sink, engine.Warning, fmt.Sprintf("%s changed but the project does not load, so berth watch keeps the last one that did: %v", strings.Join(names, ", "), err))
+		engine.Emit(l.sink, engine.Warning, fmt.Sprintf("%s changed but the project does not load, so berth watch keeps the last one that did: %v", strings.Join(names, ", "), err))
 		return
 	}
 	start := time.Now()
 	res, err := engine.Up(ctx, l.b, p, engine.UpOptions{Plan: planner.Options{Services: l.o.Services}, Parallel: l.o.Parallel}, l.sink)
 	if err != nil {
-		say(l.sink, engine.Warning, fmt.Sprintf("%s changed; applying it failed: %v", strings.Join(names, ", "), err))
+		engine.Emit(l.sink, engine.Warning, fmt.Sprintf("%s changed; applying it failed: %v", strings.Join(names, ", "), err))
 		return
 	}
 	l.p = p
-	say(l.sink, engine.Info, fmt.Sprintf("%s changed: %d action(s) applied (%s)", strings.Join(names, ", "), len(res.Plan.Actions), time.Since(start).Round(time.Millisecond)))
+	engine.Emit(l.sink, engine.Info, fmt.Sprintf("%s changed: %d action(s) applied (%s)", strings.Join(names, ", "), len(res.Plan.Actions), time.Since(start).Round(time.Millisecond)))
 	l.reloadRules(ctx, p)
 }
 
@@ -262,14 +261,14 @@ func (l *loop) reload(ctx context.Context, changes []Change) {
 func (l *loop) reloadRules(ctx context.Context, p *project.Project) {
 	rules, warnings, err := Rules(p, l.o.Services)
 	for _, w := range warnings {
-		say(l.sink, engine.Warning, w)
+		engine.Emit(l.sink, engine.Warning, w)
 	}
 	var all []watched
 	if err == nil {
 		all, err = withIgnorers(p, rules)
 	}
 	if err != nil {
-		say(l.sink, engine.Warning, fmt.Sprintf("the new develop.watch rules do not check out, so berth watch keeps its rules: %v", err))
+		engine.Emit(l.sink, engine.Warning, fmt.Sprintf("the new develop.watch rules do not check out, so berth watch keeps its rules: %v", err))
 		return
 	}
 	var old []Rule
@@ -282,7 +281,7 @@ func (l *loop) reloadRules(ctx context.Context, p *project.Project) {
 	l.stopRules()
 	l.all = all
 	l.stopRules = l.startRules(ctx, all)
-	say(l.sink, engine.Info, fmt.Sprintf("develop.watch changed: watching %d rule(s) now", len(all)))
+	engine.Emit(l.sink, engine.Info, fmt.Sprintf("develop.watch changed: watching %d rule(s) now", len(all)))
 }
 
 // sameRules reports whether two lists of rules are the same.
@@ -307,7 +306,7 @@ func projectFiles(p *project.Project) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, f := range append(append(append([]string{}, p.Compose.ComposeFiles...), p.EnvFiles...), filepath.Join(p.Compose.WorkingDir, ".env")) {
-		if f != "" && !seen[f] && exists(f) {
+		if f != "" && !seen[f] && lstatExists(f) {
 			seen[f] = true
 			out = append(out, f)
 		}
@@ -337,10 +336,10 @@ func (l *loop) prune(ctx context.Context, service, id string) {
 	plan := &planner.Plan{Actions: []planner.Action{{ID: 1, Kind: planner.RemoveImage,
 		Resource: planner.ImageRes(service, id), Name: id, Reason: planner.Requested}}}
 	if err := engine.Execute(ctx, plan, l.b.Runtime(l.p, engine.RuntimeOptions{}), 1, nil); err != nil {
-		say(l.sink, engine.Info, fmt.Sprintf("%s: the image the rebuild replaced (%s) stays: %v", service, shortID(id), err))
+		engine.Emit(l.sink, engine.Info, fmt.Sprintf("%s: the image the rebuild replaced (%s) stays: %v", service, shortID(id), err))
 		return
 	}
-	say(l.sink, engine.Info, fmt.Sprintf("%s: removed the image the rebuild replaced (%s)", service, shortID(id)))
+	engine.Emit(l.sink, engine.Info, fmt.Sprintf("%s: removed the image the rebuild replaced (%s)", service, shortID(id)))
 }
 
 func shortID(id string) string {
@@ -375,10 +374,10 @@ func (l *loop) resync(ctx context.Context, ev engine.EngineEvent) {
 			_, err = syncInto(ctx, l.b, w.rule, []string{ev.Name}, files, nil)
 		}
 		if err != nil {
-			say(l.sink, engine.Warning, fmt.Sprintf("%s: re-syncing %s, which started outside berth watch: %v", ev.Service, ev.Name, err))
+			engine.Emit(l.sink, engine.Warning, fmt.Sprintf("%s: re-syncing %s, which started outside berth watch: %v", ev.Service, ev.Name, err))
 			continue
 		}
-		say(l.sink, engine.Info, fmt.Sprintf("%s: re-synced %d file(s) into %s, which started outside berth watch (%s)", ev.Service, len(files), ev.Name, time.Since(start).Round(time.Millisecond)))
+		engine.Emit(l.sink, engine.Info, fmt.Sprintf("%s: re-synced %d file(s) into %s, which started outside berth watch (%s)", ev.Service, len(files), ev.Name, time.Since(start).Round(time.Millisecond)))
 	}
 }
 
@@ -399,7 +398,7 @@ func (l *loop) apply(ctx context.Context, bt batch) {
 	}
 	what := describe(r, bt.changes)
 	fail := func(err error) {
-		say(sink, engine.Warning, fmt.Sprintf("%s: %s %s failed: %v", r.Service, r.Action, what, err))
+		engine.Emit(sink, engine.Warning, fmt.Sprintf("%s: %s %s failed: %v", r.Service, r.Action, what, err))
 	}
 	if r.Syncs() {
 		if l.noDelete[r.Service] {
@@ -409,7 +408,7 @@ func (l *loop) apply(ctx context.Context, bt batch) {
 		if errors.Is(err, errNoDelete) {
 			// said once: the files are copied, the deletions cannot be
 			l.noDelete[r.Service] = true
-			say(sink, engine.Warning, fmt.Sprintf("%s: the image has no `rm`, so files deleted on the host stay in its containers (said once)", r.Service))
+			engine.Emit(sink, engine.Warning, fmt.Sprintf("%s: the image has no `rm`, so files deleted on the host stay in its containers (said once)", r.Service))
 			err = nil
 		}
 		if err != nil {
@@ -457,7 +456,7 @@ func (l *loop) apply(ctx context.Context, bt batch) {
 			}
 		}
 	}
-	say(sink, engine.Info, fmt.Sprintf("%s: %s %s (%s)", r.Service, r.Action, what, time.Since(start).Round(time.Millisecond)))
+	engine.Emit(sink, engine.Info, fmt.Sprintf("%s: %s %s (%s)", r.Service, r.Action, what, time.Since(start).Round(time.Millisecond)))
 }
 
 // recreated reports whether plan creates a container of service.
@@ -577,11 +576,6 @@ func filesUnder(root string, filter Filter) ([]string, error) {
 	return out, err
 }
 
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
-}
-
 func servicesOf(rules []Rule) []string {
 	var out []string
 	for _, r := range rules {
@@ -590,11 +584,4 @@ func servicesOf(rules []Rule) []string {
 		}
 	}
 	return out
-}
-
-// say sends a message of the loop to sink.
-func say(sink engine.Sink, s engine.Status, text string) {
-	if sink != nil {
-		sink.Event(engine.Event{Time: time.Now(), Status: s, Text: text})
-	}
 }

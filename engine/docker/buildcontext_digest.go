@@ -1,12 +1,13 @@
 package docker
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"hash"
 
-	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/berth-dev/berth/project"
 )
 
 // LabelBuildContext is the label Berth puts on the images it builds: the
@@ -41,12 +42,22 @@ func field(h hash.Hash, values ...string) {
 	}
 }
 
-// buildContextDigest is the digest a build of service s would label its
-// image with now.
-func buildContextDigest(s types.ServiceConfig) (string, error) {
-	bc, err := newBuildContext(s.Build, s.Name)
-	if err != nil {
-		return "", err
+// BuildContextDigests returns the digest a build of each named service
+// would label its image with now: a walk of each build context, so `up`
+// asks only for the services whose image carries a digest to compare with.
+// A context that cannot be read is left out (its build will say why).
+func (c *Client) BuildContextDigests(_ context.Context, p *project.Project, services []string) map[string]string {
+	out := map[string]string{}
+	for _, svc := range services {
+		s, ok := p.Compose.Services[svc]
+		if !ok || s.Build == nil {
+			continue
+		}
+		bc, err := newBuildContext(s.Build, svc)
+		if err != nil {
+			continue
+		}
+		out[svc] = bc.digest()
 	}
-	return bc.digest(), nil
+	return out
 }

@@ -29,12 +29,11 @@ import (
 // its age (daily, weekly, every_<duration>).
 func (c *Client) Observe(ctx context.Context, p *project.Project) (*planner.Observed, error) {
 	obs := &planner.Observed{
-		Project:       p.Name(),
-		Containers:    map[string][]planner.Container{},
-		Networks:      map[string]planner.Network{},
-		Volumes:       map[string]planner.Volume{},
-		Images:        map[string]planner.LocalImage{},
-		BuildContexts: map[string]string{},
+		Project:    p.Name(),
+		Containers: map[string][]planner.Container{},
+		Networks:   map[string]planner.Network{},
+		Volumes:    map[string]planner.Volume{},
+		Images:     map[string]planner.LocalImage{},
 	}
 	var (
 		containers []container.Summary
@@ -107,13 +106,6 @@ func (c *Client) Observe(ctx context.Context, p *project.Project) (*planner.Obse
 			continue
 		}
 		li := planner.LocalImage{ID: im.ID, BuildContext: im.Labels[LabelBuildContext]}
-		// an image Berth built says what it was built from: if the
-		// service's sources say otherwise now, it must be built again
-		if s := p.Compose.Services[svc]; s.Build != nil && li.BuildContext != "" {
-			if digest, err := buildContextDigest(s); err == nil {
-				obs.BuildContexts[svc] = digest
-			}
-		}
 		// a pull_policy that depends on the image's age (daily, weekly,
 		// every_<duration>) needs when it was last tagged
 		if policy, _, _ := p.Compose.Services[svc].GetPullPolicy(); policy == types.PullPolicyRefresh {
