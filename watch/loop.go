@@ -61,27 +61,39 @@ type loop struct {
 func (l *loop) startRules(ctx context.Context, all []watched) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	for _, w := range all {
-		d := NewDebouncer(RealClock(), l.quiet, l.max, lstatExists)
+		l.watchPaths(ctx, []string{w.rule.Path}, w.ignorer, w.rule.Name(), func(changes []Change) batch { return batch{w.rule, changes} }, l.batches)
+	}
+	return cancel
+}
+
+// watchPaths watches roots with filter until ctx ends, debounces their
+// changes into batches, and sends each, made by wrap, on out. A watcher's
+// failure goes to l.errs, named by what.
+func (l *loop) watchPaths(ctx context.Context, roots []string, filter Filter, what string, wrap func([]Change) batch, out chan<- batch) {
+	d := NewDebouncer(RealClock(), l.quiet, l.max, lstatExists)
+	go func() {
+		<-ctx.Done()
+		d.Close()
+	}()
+	for _, root := range roots {
 		go func() {
-			defer d.Close()
-			if err := Watch(ctx, w.rule.Path, w.ignorer, d.Add); err != nil {
+			if err := Watch(ctx, root, filter, d.Add); err != nil {
 				select {
-				case l.errs <- fmt.Errorf("%s: %w", w.rule.Name(), err):
+				case l.errs <- fmt.Errorf("%s: %w", what, err):
 				case <-ctx.Done():
-				}
-			}
-		}()
-		go func() {
-			for changes := range d.Batches() {
-				select {
-				case l.batches <- batch{w.rule, changes}:
-				case <-ctx.Done():
-					return
 				}
 			}
 		}()
 	}
-	return cancel
+	go func() {
+		for changes := range d.Batches() {
+			select {
+			case out <- wrap(changes):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 }
 
 // withIgnorers pairs each rule with what it ignores.
@@ -166,32 +178,9 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 	l.stopRules = l.startRules(ctx, all)
 	// the compose files and env files: a change reloads the project and
 	// applies the difference
-	reloads := make(chan []Change)
+	reloads := make(chan batch)
 	if o.Reload != nil {
-		d := NewDebouncer(RealClock(), quiet, max, lstatExists)
-		for _, f := range projectFiles(p) {
-			go func() {
-				if err := Watch(ctx, f, keepAll{}, d.Add); err != nil {
-					select {
-					case errs <- fmt.Errorf("watching %s: %w", f, err):
-					case <-ctx.Done():
-					}
-				}
-			}()
-		}
-		go func() {
-			defer d.Close()
-			<-ctx.Done()
-		}()
-		go func() {
-			for changes := range d.Batches() {
-				select {
-				case reloads <- changes:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
+		l.watchPaths(ctx, projectFiles(p), keepAll{}, "watching the project's files", func(changes []Change) batch { return batch{changes: changes} }, reloads)
 	}
 
 	// containers started outside the loop (another `up`, a crash and a
@@ -210,8 +199,8 @@ func Run(ctx context.Context, b engine.Backend, p *project.Project, o Options, s
 			return err
 		case bt := <-batches:
 			l.apply(ctx, bt)
-		case changes := <-reloads:
-			l.reload(ctx, changes)
+		case bt := <-reloads:
+			l.reload(ctx, bt.changes)
 		case ev, ok := <-events:
 			if !ok {
 				events = nil
