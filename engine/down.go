@@ -51,21 +51,18 @@ type StopOptions struct {
 
 // Stop stops the running containers of the services, dependents before
 // the services they depend on, independent ones in parallel. It returns
-// the plan it carried out.
+// the plan it carried out. Unlike the other lifecycle operations it does
+// not wait for the project's lock: an attached `up` stops its services on
+// Ctrl-C, and a second Ctrl-C must be able to kill them while the first
+// stop is under way.
 func Stop(ctx context.Context, b Backend, p *project.Project, o StopOptions, sink Sink) (*planner.Plan, error) {
 	obs, err := b.Observe(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	down, err := planner.ComputeDown(p, obs, planner.DownOptions{Services: o.Services})
-	if err != nil {
-		return nil, err
-	}
-	// the down plan's stops depend only on other stops
-	plan := subPlan(down, func(a planner.Action) bool { return a.Kind == planner.StopContainer })
-	plan.Warnings = nil
-	if o.DryRun {
-		return plan, nil
+	plan, err := planner.ComputeLifecycle(p, obs, planner.Stop, planner.LifecycleOptions{Services: o.Services})
+	if err != nil || o.DryRun {
+		return plan, err
 	}
 	return plan, apply(ctx, b, p, plan, RuntimeOptions{StopTimeout: o.Timeout}, o.Parallel, sink, "stop")
 }

@@ -27,6 +27,9 @@ const (
 	// Remove removes stopped containers (with Stop, stops them first,
 	// dependents before their dependencies).
 	Remove
+	// Stop stops running containers, dependents before their
+	// dependencies, independent ones at once.
+	Stop
 )
 
 // LifecycleOptions say what a lifecycle operation acts on.
@@ -138,7 +141,7 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 				}
 			}
 		}
-	case Remove:
+	case Remove, Stop:
 		stops := map[string][]int{}
 		for _, svc := range p.Graph.Reverse() {
 			if !in(svc) {
@@ -151,12 +154,15 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 			for _, c := range sortedContainers(obs.Containers[svc]) {
 				var deps []int
 				if running(c) || c.State == "paused" {
-					if !opt.Stop {
+					if op == Remove && !opt.Stop {
 						continue // rm leaves running containers alone without -s
 					}
 					stop := add(Action{Kind: StopContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested, DependsOn: after})
 					stops[svc] = append(stops[svc], stop)
 					deps = []int{stop}
+				}
+				if op == Stop {
+					continue
 				}
 				add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested, RemoveVolumes: opt.Volumes, DependsOn: deps})
 			}

@@ -57,6 +57,8 @@ func TestComputeLifecycle(t *testing.T) {
 			want: "1 stop service:web:1 (requested)\n2 remove service:web:1 (requested) after 1\n" +
 				"3 remove service:migrate:1 (requested)\n" +
 				"4 stop service:db:1 (requested) after 1\n5 remove service:db:1 (requested) after 4\n"},
+		{name: "stop: dependents first, stopped ones left", obs: base, op: Stop,
+			want: "1 stop service:web:1 (requested)\n2 stop service:db:1 (requested) after 1\n"},
 		{name: "unknown service", obs: base, op: Start, opt: LifecycleOptions{Services: []string{"nope"}}, wantErr: `no such service: "nope"`},
 	}
 	for _, tt := range tests {
