@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,9 +61,9 @@ type node struct {
 //
 // An action whose dependency failed, directly or transitively, is not run
 // and is reported Skipped; actions that do not depend on a failure carry on.
-// The returned error joins the failures, each prefixed with its action's
-// kind and resource ("start service:web:1: ..."), and is nil when every
-// action succeeded.
+// The returned error joins the failures, each naming its service, action
+// and engine object (`service "web": start container shop-web-1: ...`, see
+// actionError), and is nil when every action succeeded.
 //
 // When ctx is canceled no further action starts (those left are reported
 // Skipped), in-flight API calls run to completion on a context that is not
@@ -252,7 +254,7 @@ func (x *executor) run(ctx context.Context, n *node) {
 		end(Failed, fmt.Errorf("%w (optional: continuing)", err))
 	default:
 		n.outcome = failed
-		n.err = fmt.Errorf("%s %s: %w", a.Kind, a.Resource, err)
+		n.err = actionError(a, err)
 		end(Failed, err)
 	}
 }
@@ -266,4 +268,32 @@ func (x *executor) skipCanceled(ctx context.Context, n *node) {
 		err = context.Canceled
 	}
 	x.emit(n.action, Skipped, fmt.Errorf("skipped: %w", err))
+}
+
+// actionError says which action failed: the service, the action and the
+// engine object it acted on, then the engine's message. An await's error,
+// and a runtime error that begins with its service (`service "web": image
+// ... is not built yet`), say so already and are returned as they are.
+func actionError(a planner.Action, err error) error {
+	if a.Resource.Service != "" && strings.HasPrefix(err.Error(), fmt.Sprintf("service %q", a.Resource.Service)) {
+		return err
+	}
+	verb, _, _ := strings.Cut(a.Kind.String(), "-") // create-network: create
+	switch a.Resource.Kind {
+	case planner.ContainerResource:
+		name := a.Name
+		if name == "" {
+			name = fmt.Sprintf("number %d", a.Resource.Number)
+		}
+		return fmt.Errorf("service %q: %s container %s: %w", a.Resource.Service, verb, name, err)
+	case planner.ImageResource:
+		return fmt.Errorf("service %q: %s image %s: %w", a.Resource.Service, verb, a.Resource.Key, err)
+	case planner.NetworkResource:
+		return fmt.Errorf("%s network %s: %w", verb, cmp.Or(a.Name, a.Resource.Key), err)
+	case planner.VolumeResource:
+		return fmt.Errorf("%s volume %s: %w", verb, cmp.Or(a.Name, a.Resource.Key), err)
+	case planner.ServiceResource:
+		return err
+	}
+	return fmt.Errorf("%s %s: %w", a.Kind, a.Resource, err)
 }

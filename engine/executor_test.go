@@ -381,8 +381,8 @@ func TestExecuteFailureSkipsDependents(t *testing.T) {
 	if errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v wraps context.Canceled", err)
 	}
-	if got := err.Error(); got != "create service:db:1: boom" {
-		t.Errorf("err = %q, want %q", got, "create service:db:1: boom")
+	if got, want := err.Error(), `service "db": create container service:db:1: boom`; got != want {
+		t.Errorf("err = %q, want %q", got, want)
 	}
 
 	wantStatus := map[string]Status{
@@ -435,7 +435,7 @@ func TestExecuteJoinsIndependentFailures(t *testing.T) {
 		t.Fatalf("err = %v, want both failures", err)
 	}
 	// Joined in plan order, whatever order they failed in.
-	want := "start service:a:1: no such image\nstart service:b:1: port is already allocated"
+	want := `service "a": start container service:a:1: no such image` + "\n" + `service "b": start container service:b:1: port is already allocated`
 	if err.Error() != want {
 		t.Errorf("err = %q, want %q", err, want)
 	}
@@ -719,5 +719,29 @@ func TestExecuteOptionalFailureLetsDependentsRun(t *testing.T) {
 	}
 	if len(failed) != 1 || !strings.Contains(failed[0].Err.Error(), "optional: continuing") {
 		t.Fatalf("failure events %v", failed)
+	}
+}
+
+func TestActionError(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		action planner.Action
+		want   string
+	}{
+		{planner.Action{Kind: planner.StartContainer, Resource: planner.ContainerRes("web", 2), Name: "shop-web-2"}, `service "web": start container shop-web-2: boom`},
+		{planner.Action{Kind: planner.CreateNetwork, Resource: planner.NetworkRes("back"), Name: "shop_back"}, `create network shop_back: boom`},
+		{planner.Action{Kind: planner.RemoveVolume, Resource: planner.VolumeRes("data")}, `remove volume data: boom`},
+		{planner.Action{Kind: planner.BuildImage, Resource: planner.ImageRes("web", "shop-web")}, `service "web": build image shop-web: boom`},
+		{planner.Action{Kind: planner.AwaitCondition, Resource: planner.ServiceRes("db")}, `boom`},
+	}
+	named := fmt.Errorf(`service "web": image web is not built yet: %w`, boom)
+	if err := actionError(planner.Action{Kind: planner.CreateContainer, Resource: planner.ContainerRes("web", 1)}, named); err != named {
+		t.Errorf("an error naming its service is changed: %q", err)
+	}
+	for _, tt := range tests {
+		err := actionError(tt.action, boom)
+		if err.Error() != tt.want || !errors.Is(err, boom) {
+			t.Errorf("actionError(%s %s) = %q, want %q wrapping boom", tt.action.Kind, tt.action.Resource, err, tt.want)
+		}
 	}
 }

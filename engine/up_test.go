@@ -134,7 +134,7 @@ func TestUpFailedBuildCreatesNothing(t *testing.T) {
 	f.images["example/web:1"] = "sha256:web"
 	f.fail["build image:shop-b"] = errBoom
 	_, err := Up(context.Background(), f, p, UpOptions{}, nil)
-	if err == nil || !strings.Contains(err.Error(), "build image:shop-b: boom") {
+	if err == nil || !strings.Contains(err.Error(), `service "b": build image shop-b: boom`) {
 		t.Fatalf("got %v, want b's build failure", err)
 	}
 	if got := f.called(planner.CreateContainer); len(got) > 0 {

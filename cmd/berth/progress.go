@@ -121,7 +121,12 @@ func (p *plainRenderer) event(e engine.Event) {
 			fmt.Fprintf(p.out, "%s | warning: %v\n", a.Resource.Service, e.Err)
 			return
 		}
-		fmt.Fprintf(p.w, " ✘ %s %s: %v\n", noun(a), displayName(a), e.Err)
+		if a.Optional {
+			fmt.Fprintf(p.w, " ✘ %s %s: %v\n", noun(a), displayName(a), e.Err)
+			return
+		}
+		// the error itself is printed once, when the command ends
+		fmt.Fprintf(p.w, " ✘ %s %s Error\n", noun(a), displayName(a))
 	case engine.Skipped:
 		fmt.Fprintf(p.w, " - %s %s %v\n", noun(a), displayName(a), e.Err)
 	}

@@ -114,7 +114,12 @@ func (r *ttyRenderer) event(e engine.Event) {
 		l.state, l.last = doneVerb(a), ""
 	case engine.Failed:
 		l.running, l.took, l.mark = false, e.Duration, "✘"
-		l.state, l.err = "Error", fmt.Sprint(e.Err)
+		l.state = "Error"
+		if a.Optional {
+			// a warning: the command's error, printed when it ends, has
+			// every other failure
+			l.err = fmt.Sprint(e.Err)
+		}
 	case engine.Skipped:
 		l.mark, l.state = "-", "Skipped"
 	}
