@@ -163,7 +163,7 @@ func pickContainers(ctx context.Context, c Containers, projectName, service stri
 		return nil, fmt.Errorf("service %q has no%s container #%d (it has %d)", service, state, index, len(cs))
 	}
 	if len(cs) == 0 {
-		return nil, fmt.Errorf("service %q has no%s container: run `berth up` first", service, state)
+		return nil, fmt.Errorf("service %q has no%s container: run `berth up` (or `berth start`) first", service, state)
 	}
 	return cs, nil
 }

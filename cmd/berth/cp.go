@@ -54,7 +54,7 @@ func runCp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *cp
 	case src.Service != "" && dst.Service != "":
 		return usageError("copying between services is not supported: one of %q and %q must be a host path", source, destination)
 	case src.Service == "" && dst.Service == "":
-		return usageError("neither %q nor %q names a service: write one side as SERVICE:PATH (a host path with a colon is written ./%s)", source, destination, source)
+		return usageError("neither %q nor %q names a service: write one side as SERVICE:PATH", source, destination)
 	case src.Path == "" || dst.Path == "":
 		return usageError("cp needs a path after SERVICE:")
 	case src.Service != "" && src.Path == "-":
