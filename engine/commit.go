@@ -35,6 +35,9 @@ type CommitOptions struct {
 	// first running one).
 	Index int
 	Spec  CommitSpec
+	// DryRun finds the container and says what would be committed,
+	// returning no ID.
+	DryRun bool
 }
 
 // Commit creates an image from the changes of a running container of the
@@ -43,6 +46,10 @@ func Commit(ctx context.Context, c Committer, p *project.Project, o CommitOption
 	ctr, err := serviceContainer(ctx, c, p, o.Service, o.Index)
 	if err != nil {
 		return "", err
+	}
+	if o.DryRun {
+		Emit(sink, Info, fmt.Sprintf("Would commit %s", ctr.Name))
+		return "", nil
 	}
 	id, err := c.Commit(ctx, ctr.Name, o.Spec)
 	if err != nil {

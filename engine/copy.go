@@ -88,6 +88,9 @@ type CopyOptions struct {
 	// stream of a destination "-".
 	Stdin  io.Reader
 	Stdout io.Writer
+	// DryRun checks both sides and says what would be copied, copying
+	// nothing.
+	DryRun bool
 }
 
 // Copy copies files between a service's containers and the host, as
@@ -110,6 +113,9 @@ func Copy(ctx context.Context, c Copier, p *project.Project, o CopyOptions, sink
 	targets, err := pickContainers(ctx, c, p.Name(), service, o.Index, o.All, false)
 	if err != nil {
 		return err
+	}
+	if o.DryRun {
+		return dryRunCopy(ctx, c, targets, o, sink)
 	}
 	if src.Service != "" {
 		ctr := targets[0]
@@ -138,6 +144,33 @@ func Copy(ctx context.Context, c Copier, p *project.Project, o CopyOptions, sink
 		})
 	}
 	return g.Wait()
+}
+
+// dryRunCopy checks that the source exists and says what would be copied
+// where.
+func dryRunCopy(ctx context.Context, c Copier, targets []ServiceContainer, o CopyOptions, sink Sink) error {
+	src, dst := o.Source, o.Destination
+	if src.Service != "" {
+		if dst.Path != "-" {
+			if _, err := hostDestination(dst.Path); err != nil {
+				return err
+			}
+		}
+		if _, err := c.StatPath(ctx, targets[0].Name, src.Path); err != nil {
+			return err
+		}
+		Emit(sink, Info, fmt.Sprintf("Would copy %s:%s to %s", targets[0].Name, src.Path, dst.Path))
+		return nil
+	}
+	if src.Path != "-" {
+		if _, err := hostSource(src.Path, o.FollowLink); err != nil {
+			return err
+		}
+	}
+	for _, ctr := range targets {
+		Emit(sink, Info, fmt.Sprintf("Would copy %s to %s:%s", src.Path, ctr.Name, dst.Path))
+	}
+	return nil
 }
 
 // pickContainers returns the service's container numbered index, or (index

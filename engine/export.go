@@ -26,6 +26,8 @@ type ExportOptions struct {
 	// Output is the file the tar is written to; empty writes it to Stdout.
 	Output string
 	Stdout io.Writer
+	// DryRun finds the container and says what would be exported.
+	DryRun bool
 }
 
 // Export writes the filesystem of a running container of the service as a
@@ -39,6 +41,10 @@ func Export(ctx context.Context, e Exporter, p *project.Project, o ExportOptions
 		if st, err := os.Stat(filepath.Dir(o.Output)); err != nil || !st.IsDir() {
 			return fmt.Errorf("cannot write %s: directory %s does not exist", o.Output, filepath.Dir(o.Output))
 		}
+	}
+	if o.DryRun {
+		Emit(sink, Info, fmt.Sprintf("Would export %s", ctr.Name))
+		return nil
 	}
 	rc, err := e.Export(ctx, ctr.Name)
 	if err != nil {

@@ -62,9 +62,9 @@ func runCommit(ctx context.Context, stdout, stderr io.Writer, o *commitOptions, 
 	pr := newProgress(stderr, o.progress, nil)
 	id, err := engine.Commit(ctx, c, p, engine.CommitOptions{Service: service, Index: o.index, Spec: engine.CommitSpec{
 		Reference: ref, Author: o.author, Message: o.message, Changes: o.changes, Pause: o.pause,
-	}}, pr)
+	}, DryRun: o.dryRun}, pr)
 	pr.close()
-	if err != nil {
+	if err != nil || o.dryRun {
 		return err
 	}
 	_, err = fmt.Fprintln(stdout, id)

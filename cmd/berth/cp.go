@@ -77,7 +77,7 @@ func runCp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *cp
 	pr := newProgress(stderr, o.progress, nil)
 	err = engine.Copy(ctx, c, p, engine.CopyOptions{
 		Source: src, Destination: dst, Index: o.index, All: o.all,
-		FollowLink: o.followLink, Archive: o.archive, Stdin: stdin, Stdout: stdout,
+		FollowLink: o.followLink, Archive: o.archive, Stdin: stdin, Stdout: stdout, DryRun: o.dryRun,
 	}, pr)
 	pr.close()
 	return err

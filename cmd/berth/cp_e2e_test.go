@@ -215,6 +215,17 @@ func TestCp(t *testing.T) {
 	if code, stdout, _ := s.berth(nil, "cp", "one:/a.txt", "-"); code != 0 || !strings.Contains(stdout, "hello") {
 		t.Fatal("a failed cp changed /a.txt in the container")
 	}
+
+	// --dry-run checks and copies nothing
+	if _, _, errOut := s.berth(nil, "--dry-run", "cp", "src/a.txt", "one:/dry.txt"); !strings.Contains(errOut, "Would copy") {
+		t.Fatalf("cp --dry-run: %s", errOut)
+	}
+	s.fails(1, []string{"/dry.txt", "no such file"}, "cp", "one:/dry.txt", "out/dry")
+	s.ok(nil, "--dry-run", "cp", "one:/a.txt", "out/dry")
+	if _, err := os.Stat(out("dry")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("cp --dry-run wrote out/dry: %v", err)
+	}
+	s.fails(1, []string{"/missing"}, "--dry-run", "cp", "one:/missing", "out/dry")
 }
 
 // TestExport exports a service container's filesystem as a tar, to a file
@@ -240,6 +251,10 @@ func TestExport(t *testing.T) {
 		t.Fatal("export to standard output lacks mark.txt")
 	}
 
+	s.ok(nil, "--dry-run", "export", "-o", "dry.tar", "one")
+	if _, err := os.Stat(filepath.Join(s.dir, "dry.tar")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("export --dry-run wrote dry.tar: %v", err)
+	}
 	s.fails(2, []string{`no such service: "nosuch"`}, "export", "nosuch")
 	s.fails(1, []string{`service "idle" has no running container`}, "export", "idle")
 	s.fails(1, []string{`service "one" has no running container #3`}, "export", "--index", "3", "one")
@@ -265,6 +280,14 @@ func TestCommit(t *testing.T) {
 	}
 	if img.ID != id || img.Author != "Berth Test" || img.Comment != "a message" || !contains(img.Config.Env, "COMMITTED=yes") {
 		t.Fatalf("committed image %s (printed %s): author %q, comment %q, env %v", img.ID, id, img.Author, img.Comment, img.Config.Env)
+	}
+	dry := "berth-test/commit-dry-" + s.name + ":1"
+	if out := s.ok(nil, "--dry-run", "commit", "one", dry); out != "" {
+		t.Fatalf("commit --dry-run printed %q", out)
+	}
+	if _, err := s.docker.ImageInspect(context.Background(), dry); err == nil {
+		removeImage(t, s, dry)
+		t.Fatal("commit --dry-run created an image")
 	}
 	s.fails(2, []string{`no such service: "nosuch"`}, "commit", "nosuch")
 	s.fails(1, []string{`service "idle" has no running container`}, "commit", "idle")

@@ -39,7 +39,7 @@ func runExport(ctx context.Context, stdout, stderr io.Writer, o *exportOptions, 
 	if o.index < 0 {
 		return usageError("invalid --index %d: container numbers start at 1", o.index)
 	}
-	if o.output == "" && isTerminal(stdout) {
+	if o.output == "" && !o.dryRun && isTerminal(stdout) {
 		return usageError("refusing to write a tar archive to a terminal: use -o FILE or redirect standard output")
 	}
 	p, err := o.loadService(ctx, service)
@@ -56,7 +56,7 @@ func runExport(ctx context.Context, stdout, stderr io.Writer, o *exportOptions, 
 		output = absHostPath(o.streams.WorkDir, output)
 	}
 	pr := newProgress(stderr, o.progress, nil)
-	err = engine.Export(ctx, c, p, engine.ExportOptions{Service: service, Index: o.index, Output: output, Stdout: stdout}, pr)
+	err = engine.Export(ctx, c, p, engine.ExportOptions{Service: service, Index: o.index, Output: output, Stdout: stdout, DryRun: o.dryRun}, pr)
 	pr.close()
 	return err
 }
