@@ -85,7 +85,14 @@ func Push(ctx context.Context, b Pusher, p *project.Project, o PushOptions, sink
 			a := planner.Action{Resource: planner.Resource{Kind: planner.ImageResource, Service: r.Service, Key: r.Ref}, Name: r.Ref, Image: r.Ref}
 			var log func(string)
 			if !o.Quiet && sink != nil {
-				log = func(line string) { sink.Event(Event{Time: time.Now(), Action: a, Status: Progress, Text: line}) }
+				last := ""
+				log = func(line string) {
+					// the engine repeats "<layer> Pushing" for every chunk
+					if line != last {
+						last = line
+						sink.Event(Event{Time: time.Now(), Action: a, Status: Progress, Text: line})
+					}
+				}
 			}
 			if err := b.Push(gctx, r.Ref, log); err != nil {
 				err = fmt.Errorf("service %q: %w", r.Service, err)

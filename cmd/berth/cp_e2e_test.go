@@ -340,14 +340,17 @@ services:
 	if reg.Has(repo, "1") {
 		t.Fatal("--dry-run pushed")
 	}
-	s.ok(nil, "push", "good")
+	code, out, errOut := s.berth(nil, "push", "good")
+	if code != 0 || !strings.Contains(out, "good | ") || !strings.Contains(errOut, "Pushed "+good) {
+		t.Fatalf("push good: exit %d\n%s%s", code, out, errOut)
+	}
 	if !reg.Has(repo, "1") || !reg.Has(repo, "extra") {
 		t.Fatal("the registry has no image after push")
 	}
 	if code, out, errOut := s.berth(nil, "push", "-q", "good"); code != 0 || out != "" {
 		t.Fatalf("push -q: exit %d, printed %q\n%s", code, out, errOut)
 	}
-	code, _, errOut := s.berth(nil, "push")
+	code, _, errOut = s.berth(nil, "push")
 	if code != 1 || !strings.Contains(errOut, `service "bad"`) || !strings.Contains(errOut, bad) {
 		t.Fatalf("push to an unreachable registry: exit %d\n%s", code, errOut)
 	}
