@@ -98,38 +98,49 @@ func writeHostArchive(w io.Writer, src copyEnd, name string) error {
 		if info.Mode()&(fs.ModeSocket|fs.ModeNamedPipe) != 0 {
 			return nil
 		}
-		link := ""
-		if info.Mode()&fs.ModeSymlink != 0 {
-			if link, err = os.Readlink(p); err != nil {
-				return err
-			}
-		}
-		hdr, err := tar.FileInfoHeader(info, link)
-		if err != nil {
-			return err
-		}
-		hdr.Name, hdr.Uname, hdr.Gname = entry, "", ""
-		if info.IsDir() {
-			hdr.Name += "/"
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if !info.Mode().IsRegular() {
-			return nil
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = io.CopyN(tw, f, hdr.Size)
-		return err
+		return WriteArchiveEntry(tw, p, entry, info, true)
 	})
 	if err != nil {
 		return fmt.Errorf("archiving %s: %w", src.Path, err)
 	}
 	return tw.Close()
+}
+
+// WriteArchiveEntry writes one host file, directory or symbolic link to tw
+// as name, with its mode and times; its owner too with keepOwners, else
+// root (as the engine makes a copy's files in a container).
+func WriteArchiveEntry(tw *tar.Writer, file, name string, fi fs.FileInfo, keepOwners bool) error {
+	link := ""
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		var err error
+		if link, err = os.Readlink(file); err != nil {
+			return err
+		}
+	}
+	hdr, err := tar.FileInfoHeader(fi, link)
+	if err != nil {
+		return err
+	}
+	hdr.Name, hdr.Uname, hdr.Gname = name, "", ""
+	if fi.IsDir() {
+		hdr.Name += "/"
+	}
+	if !keepOwners {
+		hdr.Uid, hdr.Gid = 0, 0
+	}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.CopyN(tw, f, hdr.Size)
+	return err
 }
 
 // extractArchive unpacks a tar stream into the host directory dir, renaming

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
 )
 
 // commitOptions are the flags of `berth commit`.
@@ -47,14 +46,7 @@ func newCommitCommand(g *globalOptions) *cobra.Command {
 }
 
 func runCommit(ctx context.Context, stdout, stderr io.Writer, o *commitOptions, service, ref string) error {
-	if o.index < 0 {
-		return usageError("invalid --index %d: container numbers start at 1", o.index)
-	}
-	p, err := o.loadService(ctx, service)
-	if err != nil {
-		return err
-	}
-	c, err := docker.Connect(ctx)
+	p, c, err := o.openService(ctx, service, o.index)
 	if err != nil {
 		return err
 	}

@@ -60,16 +60,9 @@ func runCp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *cp
 	case src.Service != "" && src.Path == "-":
 		return usageError("'-' stands for a host tar stream, not a path in a container")
 	}
-	if o.index < 0 {
-		return usageError("invalid --index %d: container numbers start at 1", o.index)
-	}
 	src.Path = o.hostPath(src)
 	dst.Path = o.hostPath(dst)
-	p, err := o.loadService(ctx, src.Service+dst.Service)
-	if err != nil {
-		return err
-	}
-	c, err := docker.Connect(ctx)
+	p, c, err := o.openService(ctx, src.Service+dst.Service, o.index)
 	if err != nil {
 		return err
 	}
@@ -130,17 +123,25 @@ func absHostPath(dir, p string) string {
 	return abs
 }
 
-// loadService loads the project for a command about one service's
-// containers (cp, export, commit); an unknown service is a usage error.
-func (g *globalOptions) loadService(ctx context.Context, service string) (*project.Project, error) {
+// openService loads the project and connects to the engine for a command
+// about one service's containers (cp, export, commit); an unknown service
+// or a negative --index is a usage error.
+func (g *globalOptions) openService(ctx context.Context, service string, index int) (*project.Project, *docker.Client, error) {
+	if index < 0 {
+		return nil, nil, usageError("invalid --index %d: container numbers start at 1", index)
+	}
 	p, err := g.load(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !p.Graph.Has(service) {
-		return nil, usageError("no such service: %q (services: %s)", service, strings.Join(p.Graph.Services(), ", "))
+		return nil, nil, usageError("no such service: %q (services: %s)", service, strings.Join(p.Graph.Services(), ", "))
 	}
-	return p, nil
+	c, err := docker.Connect(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, c, nil
 }
 
 // usageArgs accepts between min and max arguments (max < 0: no limit); a

@@ -9,7 +9,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
 )
 
 // exportOptions are the flags of `berth export`.
@@ -36,17 +35,10 @@ func newExportCommand(g *globalOptions) *cobra.Command {
 }
 
 func runExport(ctx context.Context, stdout, stderr io.Writer, o *exportOptions, service string) error {
-	if o.index < 0 {
-		return usageError("invalid --index %d: container numbers start at 1", o.index)
-	}
 	if o.output == "" && !o.dryRun && isTerminal(stdout) {
 		return usageError("refusing to write a tar archive to a terminal: use -o FILE or redirect standard output")
 	}
-	p, err := o.loadService(ctx, service)
-	if err != nil {
-		return err
-	}
-	c, err := docker.Connect(ctx)
+	p, c, err := o.openService(ctx, service, o.index)
 	if err != nil {
 		return err
 	}
