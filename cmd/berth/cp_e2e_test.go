@@ -126,42 +126,27 @@ func TestCp(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// a file there and back, to a new name
-	s.ok(nil, "cp", "src/a.txt", "one:/a.txt")
-	s.ok(nil, "cp", "one:/a.txt", "out/a-back.txt")
-	if got := readHost(t, out("a-back.txt")); got != "hello" {
-		t.Fatalf("file round trip: %q", got)
+	// there and back: each copies in, then out, and reads a file
+	roundTrips := []struct{ what, in, into, from, back, file, want string }{
+		{"a file to a new name", "src/a.txt", "one:/a.txt", "one:/a.txt", "out/a-back.txt", "a-back.txt", "hello"},
+		{"a directory to a new name, back into an existing directory", "src", "one:/data", "one:/data", "out/", "data/sub/b.txt", "bee"},
+		{"a directory into an existing one lands under its name, and dir/. copies its contents", "src", "one:/data", "one:/data/src/.", "out/contents", "contents/sub/b.txt", "bee"},
+		{"a host name with a colon is written ./name", "./f:colon.txt", "one:/colon.txt", "one:/colon.txt", "./out/f:colon.txt", "f:colon.txt", "colon"},
 	}
-	// a directory to a new name, then back into an existing directory
-	s.ok(nil, "cp", "src", "one:/data")
-	s.ok(nil, "cp", "one:/data", "out/")
-	if got := readHost(t, out("data/sub/b.txt")); got != "bee" {
-		t.Fatalf("directory round trip: %q", got)
+	for _, rt := range roundTrips {
+		s.ok(nil, "cp", rt.in, rt.into)
+		s.ok(nil, "cp", rt.from, rt.back)
+		if got := readHost(t, out(rt.file)); got != rt.want {
+			t.Fatalf("%s: %s holds %q, want %q", rt.what, rt.file, got, rt.want)
+		}
 	}
 	if st, err := os.Stat(out("data/sub/b.txt")); err != nil || st.Mode().Perm() != 0o640 {
 		t.Fatalf("mode after a round trip: %v %v", st.Mode(), err)
 	}
-	// a directory into an existing one lands under its own name; "/."
-	// copies its contents
-	s.ok(nil, "cp", "src", "one:/data")
-	s.ok(nil, "cp", "one:/data/src/.", "out/contents")
-	if got := readHost(t, out("contents/sub/b.txt")); got != "bee" {
-		t.Fatalf("dir/. copy: %q", got)
-	}
-	// a host name with a colon is written ./name
-	s.ok(nil, "cp", "./f:colon.txt", "one:/colon.txt")
-	s.ok(nil, "cp", "one:/colon.txt", "./out/f:colon.txt")
-	if got := readHost(t, out("f:colon.txt")); got != "colon" {
-		t.Fatalf("colon file: %q", got)
-	}
 
 	// tar streams: a container path to standard output, standard input
 	// into a container directory, with -a keeping owners and modes
-	code, stdout, errOut := s.berth(nil, "cp", "one:/data/sub", "-")
-	if code != 0 {
-		t.Fatalf("cp to -: exit %d\n%s", code, errOut)
-	}
-	if _, contents := tarEntries(t, []byte(stdout)); contents["sub/b.txt"] != "bee" {
+	if _, contents := tarEntries(t, []byte(s.ok(nil, "cp", "one:/data/sub", "-"))); contents["sub/b.txt"] != "bee" {
 		t.Fatalf("cp to -: entries %v", contents)
 	}
 	var in bytes.Buffer
@@ -172,11 +157,7 @@ func TestCp(t *testing.T) {
 	if code, _, errOut := s.berthIn(&in, "cp", "-a", "-", "one:/data"); code != 0 {
 		t.Fatalf("cp -a - one:/data: exit %d\n%s", code, errOut)
 	}
-	code, stdout, errOut = s.berth(nil, "cp", "one:/data/streamed.txt", "-")
-	if code != 0 {
-		t.Fatalf("cp to -: exit %d\n%s", code, errOut)
-	}
-	hdrs, contents := tarEntries(t, []byte(stdout))
+	hdrs, contents := tarEntries(t, []byte(s.ok(nil, "cp", "one:/data/streamed.txt", "-")))
 	h := hdrs["streamed.txt"]
 	if h == nil || contents["streamed.txt"] != "tar" || h.Uid != 4321 || h.Gid != 4322 || h.Mode&0o777 != 0o604 {
 		t.Fatalf("streamed file came back as %+v %q", h, contents["streamed.txt"])

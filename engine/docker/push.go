@@ -47,13 +47,7 @@ func (c *Client) Push(ctx context.Context, ref string, log func(string)) error {
 // (anonymous) when there is none.
 func registryAuth(getenv func(string) string, domain string) (string, error) {
 	cfg := registry.AuthConfig{}
-	dir := getenv("DOCKER_CONFIG")
-	if dir == "" {
-		if home, err := os.UserHomeDir(); err == nil {
-			dir = filepath.Join(home, ".docker")
-		}
-	}
-	if dir != "" {
+	if dir := configDir(getenv); dir != "" {
 		data, err := os.ReadFile(filepath.Join(dir, "config.json"))
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("reading docker config: %w", err)
@@ -81,6 +75,19 @@ func registryAuth(getenv func(string) string, domain string) (string, error) {
 		}
 	}
 	return registry.EncodeAuthConfig(cfg)
+}
+
+// configDir is the docker CLI's configuration directory: DOCKER_CONFIG,
+// else ~/.docker; "" when there is no home directory.
+func configDir(getenv func(string) string) string {
+	if dir := getenv("DOCKER_CONFIG"); dir != "" {
+		return dir
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".docker")
 }
 
 // authDomain is the registry domain of a config.json "auths" key: Docker
