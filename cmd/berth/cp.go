@@ -36,7 +36,7 @@ func newCpCommand(g *globalOptions) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCp(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args[0], args[1])
 		},
-		ValidArgsFunction: g.completeServices,
+		ValidArgsFunction: g.completeCopyArg,
 	}
 	c.Flags().IntVar(&o.index, "index", 0, "Index of the container if the service has several replicas")
 	c.Flags().BoolVar(&o.all, "all", false, "Include containers created by the run command")
@@ -74,6 +74,22 @@ func runCp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *cp
 	}, pr)
 	pr.close()
 	return err
+}
+
+// completeCopyArg completes a cp argument: SERVICE: for each service of the
+// project, and host paths.
+func (g *globalOptions) completeCopyArg(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) >= 2 || strings.Contains(toComplete, ":") {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	names, _ := g.completeServices(cmd, nil, toComplete)
+	for i, n := range names {
+		names[i] = n + ":"
+	}
+	if len(names) == 0 {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	return names, cobra.ShellCompDirectiveNoSpace
 }
 
 // splitCopyArg reads a cp argument as docker cp does: SERVICE:PATH, unless

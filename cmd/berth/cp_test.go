@@ -71,3 +71,27 @@ func TestCpUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestCompleteCopyArg(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: busybox\n  worker:\n    image: busybox\n"})
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"__complete", "cp", "w"}, "web:,worker:,:2"},    // services, no space after
+		{[]string{"__complete", "cp", "web:/e"}, ":4"},            // a container path: nothing
+		{[]string{"__complete", "cp", "x"}, ":0"},                 // no service: host files
+		{[]string{"__complete", "cp", "a", "web:/x", ""}, ":4"},   // two arguments given
+		{[]string{"__complete", "export", "wo"}, "worker,:4"},     // export takes a service
+		{[]string{"__complete", "push", "web", "w"}, "worker,:4"}, // push takes services
+	}
+	for _, tt := range tests {
+		code, out, errOut := run(t, dir, nil, tt.args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tt.args, code, errOut)
+		}
+		if got := strings.Join(strings.Split(strings.TrimSpace(out), "\n"), ","); got != tt.want {
+			t.Errorf("%v: completions %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}
