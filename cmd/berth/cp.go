@@ -151,6 +151,14 @@ func (g *globalOptions) openService(ctx context.Context, service string, index i
 		return nil, nil, err
 	}
 	if !p.Graph.Has(service) {
+		// a service its profile leaves out may still have containers
+		opts := g.projectOptions(nil)
+		opts.NoDefaultPlatform, opts.Enable = true, []string{service}
+		if q, err := project.Load(ctx, opts); err == nil {
+			p = q
+		}
+	}
+	if !p.Graph.Has(service) {
 		return nil, nil, usageError("no such service: %q (services: %s)", service, strings.Join(p.Graph.Services(), ", "))
 	}
 	c, err := docker.Connect(ctx)

@@ -28,6 +28,7 @@ services:
     image: IMAGE
   idle:
     image: IMAGE
+    profiles: [tools]
 `
 
 // writeModes writes files (path → content) under dir, with mode 0644
@@ -186,7 +187,7 @@ func TestCp(t *testing.T) {
 	s.fails(1, []string{"/missing", "no such file"}, "cp", "one:/missing", "out/x")
 	s.fails(1, []string{"no-such-file", "no such file or directory on the host"}, "cp", "no-such-file", "one:/x")
 	s.fails(1, []string{`service "app" has no container #5`}, "cp", "--index", "5", "src/a.txt", "app:/x")
-	s.fails(1, []string{`service "idle" has no container`}, "cp", "src/a.txt", "idle:/x")
+	s.fails(1, []string{`service "idle" has no container`}, "cp", "src/a.txt", "idle:/x") // found though its profile is off
 	s.fails(1, []string{"cannot copy a directory to a file"}, "cp", "src", "one:/a.txt")
 	s.fails(1, []string{"does not exist on the host"}, "cp", "one:/a.txt", "out/no-dir/x")
 	s.fails(1, []string{"must be an existing directory"}, "cp", "-", "one:/a.txt")
