@@ -122,6 +122,9 @@ func TestCp(t *testing.T) {
 		"src/sub/b.txt": "bee",
 		"f:colon.txt":   "colon",
 	}, map[string]os.FileMode{"src/sub/b.txt": 0o640})
+	if err := os.Symlink("a.txt", filepath.Join(s.dir, "src", "lnk")); err != nil {
+		t.Fatal(err)
+	}
 	out := func(p string) string { return filepath.Join(s.dir, "out", p) }
 	if err := os.Mkdir(filepath.Join(s.dir, "out"), 0o755); err != nil {
 		t.Fatal(err)
@@ -162,6 +165,20 @@ func TestCp(t *testing.T) {
 	h := hdrs["streamed.txt"]
 	if h == nil || contents["streamed.txt"] != "tar" || h.Uid != 4321 || h.Gid != 4322 || h.Mode&0o777 != 0o604 {
 		t.Fatalf("streamed file came back as %+v %q", h, contents["streamed.txt"])
+	}
+
+	// links: copied as links, or followed with -L on either side
+	s.ok(nil, "cp", "one:/data/lnk", "out/as-link")
+	if target, err := os.Readlink(out("as-link")); err != nil || target != "a.txt" {
+		t.Fatalf("a link copied without -L: %q %v", target, err)
+	}
+	s.ok(nil, "cp", "-L", "one:/data/lnk", "out/followed")
+	if st, err := os.Lstat(out("followed")); err != nil || !st.Mode().IsRegular() || readHost(t, out("followed")) != "hello" {
+		t.Fatalf("cp -L from the container: %v %v", st, err)
+	}
+	s.ok(nil, "cp", "-L", "src/lnk", "one:/via-link")
+	if hdrs, contents := tarEntries(t, []byte(s.ok(nil, "cp", "one:/via-link", "-"))); hdrs["via-link"] == nil || hdrs["via-link"].Typeflag != tar.TypeReg || contents["via-link"] != "hello" {
+		t.Fatalf("cp -L into the container: %+v", hdrs["via-link"])
 	}
 
 	// into a service copies into each of its containers; --index picks one
