@@ -91,6 +91,9 @@ type CopyOptions struct {
 	// DryRun checks both sides and says what would be copied, copying
 	// nothing.
 	DryRun bool
+	// Parallel bounds the containers copied into at once (<= 0:
+	// unlimited).
+	Parallel int
 }
 
 // Copy copies files between a service's containers and the host, as
@@ -134,6 +137,9 @@ func Copy(ctx context.Context, c Copier, p *project.Project, o CopyOptions, sink
 		return fmt.Errorf("a tar stream on standard input can be copied into one container only: service %q has %d, pick one with --index", service, len(targets))
 	}
 	g, gctx := errgroup.WithContext(ctx)
+	if o.Parallel > 0 {
+		g.SetLimit(o.Parallel)
+	}
 	for _, ctr := range targets {
 		g.Go(func() error {
 			if err := copyToContainer(gctx, c, ctr.Name, local, dst.Path, o); err != nil {

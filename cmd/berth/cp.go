@@ -70,7 +70,7 @@ func runCp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *cp
 	pr := newProgress(stderr, o.progress, nil)
 	err = engine.Copy(ctx, c, p, engine.CopyOptions{
 		Source: src, Destination: dst, Index: o.index, All: o.all,
-		FollowLink: o.followLink, Archive: o.archive, Stdin: stdin, Stdout: stdout, DryRun: o.dryRun,
+		FollowLink: o.followLink, Archive: o.archive, Stdin: stdin, Stdout: stdout, DryRun: o.dryRun, Parallel: o.parallel,
 	}, pr)
 	pr.close()
 	return err

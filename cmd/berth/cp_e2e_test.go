@@ -182,7 +182,7 @@ func TestCp(t *testing.T) {
 	}
 
 	// into a service copies into each of its containers; --index picks one
-	s.ok(nil, "cp", "src/a.txt", "app:/every.txt")
+	s.ok(nil, "--parallel", "1", "cp", "src/a.txt", "app:/every.txt")
 	s.ok(nil, "cp", "--all", "src/sub/b.txt", "app:/all.txt")
 	s.ok(nil, "cp", "--index", "2", "src/a.txt", "app:/second.txt")
 	for _, n := range []string{"1", "2"} {
