@@ -57,6 +57,9 @@ func (src copyEnd) sourceName() string {
 		return src.Rebase
 	}
 	_, base := splitDirEntry(src.Path)
+	if base == "/" {
+		return "." // the root directory's archive holds its contents
+	}
 	return base
 }
 
@@ -102,7 +105,8 @@ func followedSource(linkPath, target string) copyEnd {
 }
 
 // rebaseEntry renames the top element of an archive entry name from old to
-// name; "." on either side means the entries are a directory's contents.
+// name; "." on either side (or "/" as old) means the entries are a
+// directory's contents.
 // It returns false for an entry that is not under old.
 func rebaseEntry(entry, old, name string) (string, bool) {
 	e := strings.TrimPrefix(path.Clean("/"+entry), "/")
@@ -111,7 +115,7 @@ func rebaseEntry(entry, old, name string) (string, bool) {
 	}
 	var rest string
 	switch {
-	case old == ".":
+	case old == "." || old == "/":
 		rest = e
 	case e == old:
 		rest = "."

@@ -28,6 +28,8 @@ func TestCopyPlacement(t *testing.T) {
 		{"dir over a file is refused", dir("/h/src"), file("/c/a.txt"), "", "", errCopyDirToFile},
 		{"a followed link keeps the link's name", copyEnd{Path: "/h/target", Exists: true, Rebase: "link"}, dir("/c"), "/c", "link", nil},
 		{"into the root directory", file("/h/a.txt"), dir("/"), "/", "a.txt", nil},
+		{"the root directory into an existing dir copies its contents", dir("/"), dir("/h/out"), "/h/out", ".", nil},
+		{"the root directory to a new name", dir("/"), missing("/h/out"), "/h", "out", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,6 +92,8 @@ func TestRebaseEntry(t *testing.T) {
 		{"../../etc/passwd", "src", "copy", "", false},
 		{"src/../../x", "src", "copy", "", false},
 		{"a.txt", "a.txt", "a.txt", "a.txt", true},
+		{"/app", "/", "out", "out/app", true},
+		{"/", "/", "out", "out", true},
 	}
 	for _, tt := range tests {
 		got, ok := rebaseEntry(tt.entry, tt.old, tt.name)

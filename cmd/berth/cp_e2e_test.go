@@ -167,6 +167,12 @@ func TestCp(t *testing.T) {
 		t.Fatalf("streamed file came back as %+v %q", h, contents["streamed.txt"])
 	}
 
+	// the container's root directory, to a new name
+	s.ok(nil, "cp", "one:/", "out/root")
+	if got := readHost(t, out("root/data/sub/b.txt")); got != "bee" {
+		t.Fatalf("cp one:/ out/root: %q", got)
+	}
+
 	// links: copied as links, or followed with -L on either side
 	s.ok(nil, "cp", "one:/data/lnk", "out/as-link")
 	if target, err := os.Readlink(out("as-link")); err != nil || target != "a.txt" {
