@@ -5,12 +5,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/berth-dev/berth/engine"
 )
 
 // containerPath is where the host file lands in the container under rule:
@@ -58,36 +59,8 @@ func syncArchive(rule Rule, files []string) (*bytes.Buffer, int, error) {
 	return &buf, n, nil
 }
 
-// addToArchive writes one file, directory or symlink to tw as name.
+// addToArchive writes one file, directory or symlink to tw as name, owned
+// by root in the container, as a copy by the engine would be.
 func addToArchive(tw *tar.Writer, file, name string, fi fs.FileInfo) error {
-	link := ""
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		var err error
-		if link, err = os.Readlink(file); err != nil {
-			return err
-		}
-	}
-	h, err := tar.FileInfoHeader(fi, link)
-	if err != nil {
-		return err
-	}
-	h.Name = name
-	if fi.IsDir() {
-		h.Name += "/"
-	}
-	// owned by root in the container, as a copy by the engine would be
-	h.Uid, h.Gid, h.Uname, h.Gname = 0, 0, "", ""
-	if err := tw.WriteHeader(h); err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil
-	}
-	r, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	_, err = io.CopyN(tw, r, h.Size)
-	return err
+	return engine.WriteArchiveEntry(tw, file, name, fi, false)
 }

@@ -180,6 +180,10 @@ func newRootCommand(s Streams) *cobra.Command {
 		newPsCommand(g),
 		newBuildCommand(g),
 		newPullCommand(g),
+		newPushCommand(g),
+		newCpCommand(g),
+		newExportCommand(g),
+		newCommitCommand(g),
 		newWatchCommand(g),
 		newVersionCommand(),
 	)

@@ -28,13 +28,9 @@ func contextEndpoint(getenv func(string) string) (*endpoint, error) {
 	if getenv("DOCKER_HOST") != "" {
 		return nil, nil
 	}
-	dir := getenv("DOCKER_CONFIG")
+	dir := configDir(getenv)
 	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return nil, nil
-		}
-		dir = filepath.Join(home, ".docker")
+		return nil, nil
 	}
 	name := getenv("DOCKER_CONTEXT")
 	if name == "" {

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/berth-dev/berth/engine"
+)
+
+// commitOptions are the flags of `berth commit`.
+type commitOptions struct {
+	*globalOptions
+	index   int
+	pause   bool
+	message string
+	author  string
+	changes []string
+}
+
+func newCommitCommand(g *globalOptions) *cobra.Command {
+	o := &commitOptions{globalOptions: g}
+	c := &cobra.Command{
+		Use:   "commit [OPTIONS] SERVICE [REPOSITORY[:TAG]]",
+		Short: "Create a new image from a service container's changes",
+		Long:  "Create an image from the changes of a running container of the service and print its ID.",
+		Args:  usageArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref := ""
+			if len(args) > 1 {
+				ref = args[1]
+			}
+			return runCommit(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args[0], ref)
+		},
+		ValidArgsFunction: g.completeServices,
+	}
+	c.Flags().IntVar(&o.index, "index", 0, "Index of the container if the service has several replicas")
+	// no -p shorthand: -p is the project name, for every command
+	c.Flags().BoolVar(&o.pause, "pause", true, "Pause container during commit")
+	c.Flags().StringVarP(&o.message, "message", "m", "", "Commit message")
+	c.Flags().StringVarP(&o.author, "author", "a", "", `Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")`)
+	c.Flags().StringArrayVarP(&o.changes, "change", "c", nil, "Apply Dockerfile instruction to the created image")
+	return c
+}
+
+func runCommit(ctx context.Context, stdout, stderr io.Writer, o *commitOptions, service, ref string) error {
+	p, c, err := o.openService(ctx, service, o.index)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	pr := newProgress(stderr, o.progress, nil)
+	id, err := engine.Commit(ctx, c, p, engine.CommitOptions{Service: service, Index: o.index, Spec: engine.CommitSpec{
+		Reference: ref, Author: o.author, Message: o.message, Changes: o.changes, Pause: o.pause,
+	}, DryRun: o.dryRun}, pr)
+	pr.close()
+	if err != nil || o.dryRun {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, id)
+	return err
+}

@@ -1,0 +1,99 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/berth-dev/berth/project"
+)
+
+// Exporter is what `berth export` needs from the engine.
+type Exporter interface {
+	Containers
+	// Export returns the container's filesystem as a tar stream.
+	Export(ctx context.Context, container string) (io.ReadCloser, error)
+}
+
+// ExportOptions are what Export does.
+type ExportOptions struct {
+	Service string
+	// Index picks the service's container with this number (0: the
+	// first running one).
+	Index int
+	// Output is the file the tar is written to; empty writes it to Stdout.
+	Output string
+	Stdout io.Writer
+	// DryRun finds the container and says what would be exported.
+	DryRun bool
+}
+
+// Export writes the filesystem of a running container of the service as a
+// tar archive to a file (written whole or not at all) or to Stdout.
+func Export(ctx context.Context, e Exporter, p *project.Project, o ExportOptions, sink Sink) error {
+	ctr, err := serviceContainer(ctx, e, p, o.Service, o.Index)
+	if err != nil {
+		return err
+	}
+	if o.Output != "" {
+		if st, err := os.Stat(filepath.Dir(o.Output)); err != nil || !st.IsDir() {
+			return fmt.Errorf("cannot write %s: directory %s does not exist", o.Output, filepath.Dir(o.Output))
+		}
+	}
+	if o.DryRun {
+		Emit(sink, Info, fmt.Sprintf("Would export %s", ctr.Name))
+		return nil
+	}
+	rc, err := e.Export(ctx, ctr.Name)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if o.Output == "" {
+		if _, err := io.Copy(o.Stdout, rc); err != nil {
+			return fmt.Errorf("exporting %s: %w", ctr.Name, err)
+		}
+	} else if err := writeFileAtomic(o.Output, rc); err != nil {
+		return fmt.Errorf("exporting %s: %w", ctr.Name, err)
+	}
+	Emit(sink, Info, fmt.Sprintf("Exported %s", ctr.Name))
+	return nil
+}
+
+// serviceContainer is the service's running container numbered index, or
+// (index 0) its first running one, one-off containers of `run` last.
+func serviceContainer(ctx context.Context, c Containers, p *project.Project, service string, index int) (ServiceContainer, error) {
+	if !p.Graph.Has(service) {
+		return ServiceContainer{}, fmt.Errorf("no such service: %q", service)
+	}
+	cs, err := pickContainers(ctx, c, p.Name(), service, index, true, true)
+	if err != nil {
+		return ServiceContainer{}, err
+	}
+	return cs[0], nil
+}
+
+// writeFileAtomic writes r to a temporary file beside name and renames it
+// to name once it is whole, so name is never left half written.
+func writeFileAtomic(name string, r io.Reader) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o600)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
