@@ -181,6 +181,9 @@ func newRootCommand(s Streams) *cobra.Command {
 		newBuildCommand(g),
 		newPullCommand(g),
 		newWatchCommand(g),
+		newExecCommand(g),
+		newAttachCommand(g),
+		newWaitCommand(g),
 		newVersionCommand(),
 	)
 	root.AddCommand(newLifecycleCommands(g)...)
