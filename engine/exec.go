@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -68,14 +69,9 @@ func RunningContainer(ctx context.Context, b Backend, p *project.Project, servic
 	if len(running) == 0 {
 		return ContainerInfo{}, fmt.Errorf("service %q has no running container", service)
 	}
+	sort.Slice(running, func(i, j int) bool { return running[i].Number < running[j].Number })
 	if index == 0 {
-		first := running[0]
-		for _, c := range running[1:] {
-			if c.Number < first.Number {
-				first = c
-			}
-		}
-		return first, nil
+		return running[0], nil
 	}
 	numbers := make([]string, 0, len(running))
 	for _, c := range running {

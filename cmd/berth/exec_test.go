@@ -146,3 +146,29 @@ func TestExec(t *testing.T) {
 		}
 	})
 }
+
+// TestSessionCompletion: exec and attach complete a service name as their
+// first argument only (exec's next one is the command); wait completes
+// every argument.
+func TestSessionCompletion(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: busybox\n  db:\n    image: busybox\n"})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"__complete", "exec", ""}, "db,web"},
+		{[]string{"__complete", "exec", "web", ""}, ""},
+		{[]string{"__complete", "attach", "w"}, "web"},
+		{[]string{"__complete", "attach", "web", ""}, ""},
+		{[]string{"__complete", "wait", "web", ""}, "db"},
+	} {
+		code, out, errOut := run(t, dir, nil, tc.args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if got := strings.Join(lines[:len(lines)-1], ","); got != tc.want {
+			t.Errorf("%v: completions %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}

@@ -11,7 +11,7 @@
 //	testapp unhealthy           exit 1, printing a reason (a failing healthcheck)
 //	testapp get URL             print the body of GET URL; exit 1 if it fails
 //	testapp tty                 print "tty ROWSxCOLS" when stdin is a terminal (once it has a size), else "no tty"
-//	testapp echo                print each line read from stdin; a line "exit N" exits with N
+//	testapp echo                print each line read from stdin; a line "exit N" exits with N, SIGTERM with 0
 //
 // The server also answers /stat?path=P with P's permission bits in octal.
 package main
