@@ -25,8 +25,9 @@ type AttachSpec struct {
 	Stdout, Stderr io.Writer
 	// Terminal is the local terminal, used when the container has a TTY.
 	Terminal *Terminal
-	// Signals are signal names (SIGINT, ...) forwarded to a container
-	// without a TTY (--sig-proxy); nil forwards none.
+	// Signals are signal names (SIGINT, ...) forwarded to the container
+	// (--sig-proxy); nil forwards none. With the terminal in raw mode,
+	// Ctrl-C reaches a TTY as a key, not as a signal.
 	Signals <-chan string
 }
 

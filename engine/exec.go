@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,23 +54,13 @@ func Exec(ctx context.Context, b Backend, p *project.Project, o ExecOptions) (in
 // (index 0: its lowest-numbered running container), with an error naming
 // what is wrong when the service is unknown or that container does not run.
 func RunningContainer(ctx context.Context, b Backend, p *project.Project, service string, index int) (ContainerInfo, error) {
-	if !p.Graph.Has(service) {
-		return ContainerInfo{}, fmt.Errorf("no such service: %q (services: %s)", service, strings.Join(p.Graph.Services(), ", "))
-	}
-	cs, err := b.List(ctx, p.Name(), false)
+	running, err := runningContainers(ctx, b, p, []string{service})
 	if err != nil {
 		return ContainerInfo{}, err
-	}
-	var running []ContainerInfo
-	for _, c := range cs {
-		if c.Service == service && c.State == "running" {
-			running = append(running, c)
-		}
 	}
 	if len(running) == 0 {
 		return ContainerInfo{}, fmt.Errorf("service %q has no running container", service)
 	}
-	sort.Slice(running, func(i, j int) bool { return running[i].Number < running[j].Number })
 	if index == 0 {
 		return running[0], nil
 	}
@@ -81,4 +72,31 @@ func RunningContainer(ctx context.Context, b Backend, p *project.Project, servic
 		numbers = append(numbers, "#"+strconv.Itoa(c.Number))
 	}
 	return ContainerInfo{}, fmt.Errorf("service %q has no running container #%d (running: %s)", service, index, strings.Join(numbers, ", "))
+}
+
+// runningContainers returns the running containers of services (empty:
+// of every service) by number, failing when a service is unknown.
+func runningContainers(ctx context.Context, b Backend, p *project.Project, services []string) ([]ContainerInfo, error) {
+	for _, s := range services {
+		if !p.Graph.Has(s) {
+			return nil, fmt.Errorf("no such service: %q (services: %s)", s, strings.Join(p.Graph.Services(), ", "))
+		}
+	}
+	cs, err := b.List(ctx, p.Name(), false)
+	if err != nil {
+		return nil, err
+	}
+	var running []ContainerInfo
+	for _, c := range cs {
+		if c.State == "running" && (len(services) == 0 || slices.Contains(services, c.Service)) {
+			running = append(running, c)
+		}
+	}
+	sort.Slice(running, func(i, j int) bool {
+		if running[i].Service != running[j].Service {
+			return running[i].Service < running[j].Service
+		}
+		return running[i].Number < running[j].Number
+	})
+	return running, nil
 }

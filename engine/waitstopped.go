@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
@@ -36,20 +35,9 @@ type WaitStoppedOptions struct {
 // `wait` does, and returns the first one to stop. With DownProject it
 // brings the project down as soon as that first container stops.
 func WaitStopped(ctx context.Context, b Backend, w ContainerWaiter, p *project.Project, o WaitStoppedOptions, sink Sink) (ContainerExit, error) {
-	for _, s := range o.Services {
-		if !p.Graph.Has(s) {
-			return ContainerExit{}, fmt.Errorf("no such service: %q (services: %s)", s, strings.Join(p.Graph.Services(), ", "))
-		}
-	}
-	cs, err := b.List(ctx, p.Name(), false)
+	waited, err := runningContainers(ctx, b, p, o.Services)
 	if err != nil {
 		return ContainerExit{}, err
-	}
-	var waited []ContainerInfo
-	for _, c := range cs {
-		if c.State == "running" && (len(o.Services) == 0 || slices.Contains(o.Services, c.Service)) {
-			waited = append(waited, c)
-		}
 	}
 	if len(waited) == 0 {
 		if len(o.Services) == 0 {

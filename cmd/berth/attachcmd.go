@@ -25,21 +25,11 @@ func newAttachCommand(g *globalOptions) *cobra.Command {
 		Short: "Attach standard input, output and error to a running container of a service",
 		Long: "Attach the terminal to a running container of the service until it stops (Berth then exits\n" +
 			"with its exit code) or the detach keys are typed (ctrl-p,ctrl-q unless --detach-keys).",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageError("attach needs one SERVICE; run '%s --help' for usage", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args: needArgs(1, 1, "one SERVICE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAttach(cmd.Context(), cmd, o, args[0])
 		},
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return g.completeServices(cmd, args, toComplete)
-		},
+		ValidArgsFunction: g.completeFirstService,
 	}
 	f := c.Flags()
 	f.StringVar(&o.detachKeys, "detach-keys", "", "Key sequence that detaches from the container (default "+engine.DefaultDetachKeys+")")

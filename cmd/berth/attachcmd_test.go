@@ -69,22 +69,13 @@ func TestAttach(t *testing.T) {
 		}
 	})
 	t.Run("bad input", func(t *testing.T) {
-		for _, tc := range []struct {
-			args []string
-			code int
-			want string
-		}{
+		s.refuse(t, []badInput{
 			{[]string{"attach", "nope"}, 1, `no such service: "nope"`},
 			{[]string{"attach", "repl"}, 1, `service "repl" has no running container`},
 			{[]string{"attach", "--index", "2", "quiet"}, 1, `no running container #2 (running: #1)`},
 			{[]string{"attach", "--detach-keys", "ctrl-1", "quiet"}, 2, "invalid detach key"},
 			{[]string{"attach"}, 2, "needs one SERVICE"},
-		} {
-			code, _, errOut := s.berth(nil, tc.args...)
-			if code != tc.code || !strings.Contains(errOut, tc.want) {
-				t.Errorf("berth %s: exit %d, stderr %q; want exit %d naming %q", strings.Join(tc.args, " "), code, errOut, tc.code, tc.want)
-			}
-		}
+		})
 	})
 }
 
@@ -93,5 +84,33 @@ func say(t *testing.T, w io.Writer, text string) {
 	t.Helper()
 	if _, err := io.WriteString(w, text); err != nil {
 		t.Fatalf("writing %q: %v", text, err)
+	}
+}
+
+// TestAttachTTY attaches a terminal to a container with a TTY: keys typed
+// reach it through the raw local terminal, the default detach keys
+// (ctrl-p,ctrl-q) leave it running, and a later attach gets its exit code.
+func TestAttachTTY(t *testing.T) {
+	s := newStack(t)
+	s.write("services:\n  repl:\n    image: IMAGE\n    command: [echo]\n    tty: true\n    stdin_open: true\n")
+	s.ok(nil, "up", "-d")
+
+	ptmx, screen, wait := s.startPTY("attach", "repl")
+	say(t, ptmx, "hello\r")
+	eventually(t, "the container's answer", func() bool { return strings.Count(screen.String(), "hello") >= 2 }) // echoed, then printed
+	say(t, ptmx, "\x10\x11")
+	if code := waitExit(t, "attach", wait); code != 0 {
+		t.Fatalf("detaching with ctrl-p,ctrl-q: exit %d, want 0\n%q", code, screen)
+	}
+	if st := s.ps()[s.container("repl", 1)].State; st != "running" {
+		t.Fatalf("repl is %s after detaching, want running", st)
+	}
+
+	ptmx, screen, wait = s.startPTY("attach", "repl")
+	say(t, ptmx, "again\r")
+	eventually(t, "the container's answer", func() bool { return strings.Count(screen.String(), "again") >= 2 })
+	say(t, ptmx, "exit 6\r")
+	if code := waitExit(t, "attach", wait); code != 6 {
+		t.Fatalf("attach: exit %d, want the container's 6\n%q", code, screen)
 	}
 }

@@ -32,21 +32,11 @@ func newExecCommand(g *globalOptions) *cobra.Command {
 		Short: "Execute a command in a running container of a service",
 		Long: "Run a command in a running container of the service and exit with its exit code. The command\n" +
 			"gets a TTY when standard input and output are terminals (-T: never) and reads standard input.",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 2 {
-				return usageError("exec needs a SERVICE and a COMMAND; run '%s --help' for usage", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args: needArgs(2, -1, "a SERVICE and a COMMAND"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runExec(cmd.Context(), cmd, o, args[0], args[1:])
 		},
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return g.completeServices(cmd, args, toComplete)
-		},
+		ValidArgsFunction: g.completeFirstService,
 	}
 	f := c.Flags()
 	f.SetInterspersed(false)
@@ -136,4 +126,24 @@ func resolveEnv(p *project.Project, env []string) []string {
 		}
 	}
 	return out
+}
+
+// needArgs accepts between min and max arguments (max < 0: no limit) and
+// otherwise is a usage error saying the command needs what.
+func needArgs(min, max int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || max >= 0 && len(args) > max {
+			return usageError("%s needs %s; run '%s --help' for usage", cmd.Name(), what, cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
+// completeFirstService completes a service name as the first argument
+// only, for exec and attach.
+func (g *globalOptions) completeFirstService(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return g.completeServices(cmd, args, toComplete)
 }

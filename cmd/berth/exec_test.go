@@ -121,23 +121,14 @@ func TestExec(t *testing.T) {
 	})
 	t.Run("bad input", func(t *testing.T) {
 		before := s.ps()
-		for _, tc := range []struct {
-			args []string
-			code int
-			want string
-		}{
+		s.refuse(t, []badInput{
 			{[]string{"exec", "-T", "nope", "/app", "exit", "0"}, 1, `no such service: "nope"`},
 			{[]string{"exec", "-T", "idle", "/app", "exit", "0"}, 1, `service "idle" has no running container`},
 			{[]string{"exec", "-T", "--index", "3", "pair", "/app", "exit", "0"}, 1, `no running container #3 (running: #1, #2)`},
 			{[]string{"exec", "-T", "--index", "0", "pair", "/app", "exit", "0"}, 2, "--index 0"},
 			{[]string{"exec", "app"}, 2, "needs a SERVICE and a COMMAND"},
 			{[]string{"exec"}, 2, "needs a SERVICE and a COMMAND"},
-		} {
-			code, _, errOut := s.berth(nil, tc.args...)
-			if code != tc.code || !strings.Contains(errOut, tc.want) {
-				t.Errorf("berth %s: exit %d, stderr %q; want exit %d naming %q", strings.Join(tc.args, " "), code, errOut, tc.code, tc.want)
-			}
-		}
+		})
 		after := s.ps()
 		for name, row := range before {
 			if after[name].State != row.State {

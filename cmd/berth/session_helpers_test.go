@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,16 +72,7 @@ func (s *stack) startIn(args ...string) (stdin io.WriteCloser, stdout, stderr *l
 	done := make(chan int, 1)
 	go func() {
 		defer cancel()
-		err := cmd.Wait()
-		var ee *exec.ExitError
-		switch {
-		case errors.As(err, &ee):
-			done <- ee.ExitCode()
-		case err != nil:
-			done <- -1
-		default:
-			done <- 0
-		}
+		done <- waitCode(cmd)
 	}()
 	s.t.Cleanup(func() { _ = cmd.Process.Kill(); <-ctx.Done() })
 	return in, stdout, stderr, cmd, func() int { return <-done }
@@ -99,4 +91,66 @@ func waitExit(t *testing.T, what string, wait func() int) int {
 		t.Fatalf("%s did not end", what)
 		return 0
 	}
+}
+
+// badInput is a command line that must fail: its exit code, and what its
+// error must say.
+type badInput struct {
+	args []string
+	code int
+	want string
+}
+
+// refuse runs each bad command line and checks its exit code and error.
+func (s *stack) refuse(t *testing.T, cases []badInput) {
+	t.Helper()
+	for _, tc := range cases {
+		code, _, errOut := s.berth(nil, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("berth %s: exit %d, stderr %q; want exit %d naming %q", strings.Join(tc.args, " "), code, errOut, tc.code, tc.want)
+		}
+	}
+}
+
+// startPTY runs berth in the background on a pseudo-terminal: what is
+// written to ptmx is typed on it, screen collects what it shows, and wait
+// returns the exit code.
+func (s *stack) startPTY(args ...string) (ptmx io.Writer, screen *lockedBuffer, wait func() int) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
+	cmd.Dir = s.dir
+	cmd.Env = s.environ
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
+	if err != nil {
+		cancel()
+		s.t.Fatal(err)
+	}
+	screen = &lockedBuffer{}
+	copied := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(screen, f) // ends with EIO once the child exits
+		close(copied)
+	}()
+	done := make(chan int, 1)
+	go func() {
+		defer cancel()
+		done <- waitCode(cmd)
+	}()
+	s.t.Cleanup(func() { _ = cmd.Process.Kill(); <-ctx.Done(); f.Close() })
+	return f, screen, func() int { code := <-done; <-copied; return code }
+}
+
+// waitCode waits for a started command and returns its exit code, -1 when
+// it could not be waited for.
+func waitCode(cmd *exec.Cmd) int {
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitCode()
+	case err != nil:
+		return -1
+	}
+	return 0
 }

@@ -24,12 +24,7 @@ func newWaitCommand(g *globalOptions) *cobra.Command {
 		Short: "Block until the services' containers stop",
 		Long: "Wait until the running containers of the services stop, printing each exit, and exit with the\n" +
 			"exit code of the first one to stop. --down-project brings the project down when it stops.",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError("wait needs at least one SERVICE; run '%s --help' for usage", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args: needArgs(1, -1, "at least one SERVICE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runWait(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args)
 		},

@@ -70,20 +70,11 @@ func TestWait(t *testing.T) {
 		}
 	})
 	t.Run("bad input", func(t *testing.T) {
-		for _, tc := range []struct {
-			args []string
-			code int
-			want string
-		}{
+		s.refuse(t, []badInput{
 			{[]string{"wait", "nope"}, 1, `no such service: "nope"`},
 			{[]string{"wait", "a", "b"}, 1, "no running container for service a, b"},
 			{[]string{"wait"}, 2, "needs at least one SERVICE"},
-		} {
-			code, _, errOut := s.berth(nil, tc.args...)
-			if code != tc.code || !strings.Contains(errOut, tc.want) {
-				t.Errorf("berth %s: exit %d, stderr %q; want exit %d naming %q", strings.Join(tc.args, " "), code, errOut, tc.code, tc.want)
-			}
-		}
+		})
 	})
 }
 

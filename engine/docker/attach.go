@@ -17,9 +17,9 @@ var (
 
 // Attach connects spec's streams to the running container ctr until it
 // stops, returning its exit code, or until spec.Stdin reads the detach
-// keys. Input is passed only to a container that keeps stdin open; the
-// terminal is used only when the container has a TTY, and signals are
-// forwarded only when it has none, as `docker attach` does.
+// keys. Input is passed only to a container that keeps stdin open, and
+// the terminal is used only when the container has a TTY, as `docker
+// attach` does.
 func (c *Client) Attach(ctx context.Context, ctr string, spec engine.AttachSpec) (engine.AttachResult, error) {
 	ins, err := c.api.ContainerInspect(ctx, ctr)
 	if err != nil {
@@ -52,7 +52,7 @@ func (c *Client) Attach(ctx context.Context, ctr string, spec engine.AttachSpec)
 		}
 		defer restore()
 	}
-	if !tty && spec.Signals != nil {
+	if spec.Signals != nil {
 		go c.forwardSignals(wctx, ctr, spec.Signals)
 	}
 	err = pipe(ctx, att, stdin, spec.Stdout, spec.Stderr, tty)

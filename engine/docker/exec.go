@@ -21,7 +21,7 @@ func (c *Client) Exec(ctx context.Context, ctr string, spec engine.ExecSpec) (in
 	attach := !spec.Detach
 	created, err := c.api.ContainerExecCreate(ctx, ctr, container.ExecOptions{
 		Cmd: spec.Cmd, User: spec.User, Privileged: spec.Privileged, WorkingDir: spec.WorkingDir, Env: spec.Env, Tty: tty,
-		AttachStdin: attach && spec.Stdin != nil, AttachStdout: attach, AttachStderr: attach, Detach: spec.Detach,
+		AttachStdin: attach && spec.Stdin != nil, AttachStdout: attach, AttachStderr: attach,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("exec in %s: %w", ctr, err)
