@@ -47,7 +47,7 @@ func Exec(ctx context.Context, b Backend, p *project.Project, o ExecOptions) (in
 	if err != nil {
 		return 0, err
 	}
-	return b.Exec(ctx, ctr.ID, o.Spec)
+	return b.Exec(ctx, ctr.Name, o.Spec)
 }
 
 // RunningContainer returns the running container number index of service

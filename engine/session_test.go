@@ -18,7 +18,7 @@ import (
 type sessionFake struct {
 	*fakeBackend
 	mu      sync.Mutex
-	execIn  []string // container IDs Exec ran in
+	execIn  []string // the containers Exec ran in
 	stopped map[string]chan int
 }
 
@@ -83,11 +83,11 @@ func TestExecChoosesTheContainer(t *testing.T) {
 	for _, tc := range []struct {
 		service string
 		index   int
-		want    string // container ID, or the error's text
+		want    string // container name, or the error's text
 	}{
-		{"web", 0, "w2"}, // the lowest-numbered running one
-		{"web", 3, "w3"},
-		{"db", 0, "d1"},
+		{"web", 0, "shop-web-2"}, // the lowest-numbered running one
+		{"web", 3, "shop-web-3"},
+		{"db", 0, "shop-db-1"},
 		{"web", 1, `service "web" has no running container #1 (running: #2, #3)`},
 		{"web", 7, `service "web" has no running container #7`},
 		{"job", 0, `service "job" has no running container`},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -91,7 +92,7 @@ func runExec(ctx context.Context, cmd *cobra.Command, o *execOptions, service st
 	defer b.Close()
 	code, err := engine.Exec(ctx, b, p, engine.ExecOptions{Service: service, Index: index, Spec: spec})
 	if err != nil {
-		return err
+		return quietInterrupt(err)
 	}
 	if code != 0 {
 		return &exitError{code: code}
@@ -146,4 +147,13 @@ func (g *globalOptions) completeFirstService(cmd *cobra.Command, args []string, 
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	return g.completeServices(cmd, args, toComplete)
+}
+
+// quietInterrupt turns an error that only says Berth was interrupted
+// (Ctrl-C) into exit code 130 without a message.
+func quietInterrupt(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return &exitError{code: 130}
+	}
+	return err
 }

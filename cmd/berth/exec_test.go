@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -117,6 +118,17 @@ func TestExec(t *testing.T) {
 		}
 		if code, screen = s.berthPTY(24, 80, "exec", "app", "/app", "exit", "4"); code != 4 {
 			t.Errorf("exit code through a TTY: %d, want 4 (screen %q)", code, screen)
+		}
+	})
+	t.Run("interrupt", func(t *testing.T) {
+		in, out, errOut, cmd, wait := s.startIn("exec", "-T", "app", "/app", "echo")
+		say(t, in, "ping\n")
+		eventually(t, "the command's answer", func() bool { return strings.Contains(out.String(), "ping\n") })
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		if code := waitExit(t, "exec", wait); code != 130 || errOut.String() != "" {
+			t.Errorf("Ctrl-C: exit %d, want 130 without a message\n%s%s", code, out, errOut)
 		}
 	})
 	t.Run("bad input", func(t *testing.T) {
