@@ -33,7 +33,7 @@ func newAttachCommand(g *globalOptions) *cobra.Command {
 	}
 	f := c.Flags()
 	f.StringVar(&o.detachKeys, "detach-keys", "", "Key sequence that detaches from the container (default "+engine.DefaultDetachKeys+")")
-	f.IntVar(&o.index, "index", 1, "Number of the container if the service has several")
+	f.IntVar(&o.index, "index", 0, "Number of the container if the service has several (default: its lowest-numbered running container)")
 	f.BoolVar(&o.noStdin, "no-stdin", false, "Do not attach standard input")
 	f.BoolVar(&o.sigProxy, "sig-proxy", true, "Forward the signals Berth receives to the container")
 	return c

@@ -48,7 +48,7 @@ func newExecCommand(g *globalOptions) *cobra.Command {
 	f.StringVarP(&o.user, "user", "u", "", "Run the command as this user")
 	f.StringVarP(&o.workdir, "workdir", "w", "", "Working directory of the command")
 	f.StringArrayVarP(&o.env, "env", "e", nil, "Set an environment variable, KEY=VALUE or KEY to take it from the environment (repeatable)")
-	f.IntVar(&o.index, "index", 1, "Number of the container if the service has several")
+	f.IntVar(&o.index, "index", 0, "Number of the container if the service has several (default: its lowest-numbered running container)")
 	f.BoolVar(&o.privileged, "privileged", false, "Give extended privileges to the command")
 	_ = f.MarkHidden("interactive")
 	_ = f.MarkHidden("tty")
