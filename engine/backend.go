@@ -53,6 +53,13 @@ type ExecSpec struct {
 	Privileged bool
 	// Stdout and Stderr receive the command's output; nil discards it.
 	Stdout, Stderr io.Writer
+	// Stdin, when set, is the command's input; its end closes the input.
+	Stdin io.Reader
+	// Terminal, when set, runs the command on a TTY the size of that
+	// terminal: Stdout then receives all the command's output.
+	Terminal *Terminal
+	// Detach starts the command and returns at once, with exit code 0.
+	Detach bool
 }
 
 // EngineEvent is an event of the engine about one of the project's

@@ -82,19 +82,6 @@ func tarEntries(t *testing.T, data []byte) (map[string]*tar.Header, map[string]s
 	}
 }
 
-// berthIn runs berth with stdin and returns its exit code, stdout and stderr.
-func (s *stack) berthIn(stdin io.Reader, args ...string) (int, string, string) {
-	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
-	cmd.Dir, cmd.Env, cmd.Stdin = s.dir, s.environ, stdin
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	code := exitCode(s.t, cmd.Run())
-	return code, out.String(), errOut.String()
-}
-
 // fails runs berth and fails the test unless it exits with code and its
 // error output contains every one of want.
 func (s *stack) fails(code int, want []string, args ...string) {
@@ -158,7 +145,7 @@ func TestCp(t *testing.T) {
 	_ = tw.WriteHeader(&tar.Header{Name: "streamed.txt", Mode: 0o604, Uid: 4321, Gid: 4322, Size: 3, ModTime: time.Unix(1e9, 0)})
 	_, _ = tw.Write([]byte("tar"))
 	_ = tw.Close()
-	if code, _, errOut := s.berthIn(&in, "cp", "-a", "-", "one:/data"); code != 0 {
+	if code, _, errOut := s.berthIn(&in, nil, "cp", "-a", "-", "one:/data"); code != 0 {
 		t.Fatalf("cp -a - one:/data: exit %d\n%s", code, errOut)
 	}
 	hdrs, contents := tarEntries(t, []byte(s.ok(nil, "cp", "one:/data/streamed.txt", "-")))

@@ -83,15 +83,7 @@ func (s *stack) write(compose string) {
 // stdout and stderr.
 func (s *stack) berth(env []string, args ...string) (int, string, string) {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
-	cmd.Dir = s.dir
-	cmd.Env = append(append([]string{}, s.environ...), env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	code := exitCode(s.t, cmd.Run())
-	return code, out.String(), errOut.String()
+	return s.berthIn(nil, env, args...)
 }
 
 // exitCode is the exit status that cmd.Run's error reports; an error other

@@ -185,6 +185,9 @@ func newRootCommand(s Streams) *cobra.Command {
 		newExportCommand(g),
 		newCommitCommand(g),
 		newWatchCommand(g),
+		newExecCommand(g),
+		newAttachCommand(g),
+		newWaitCommand(g),
 		newVersionCommand(),
 	)
 	root.AddCommand(newLifecycleCommands(g)...)

@@ -10,6 +10,8 @@
 //	testapp cat FILE            print FILE
 //	testapp unhealthy           exit 1, printing a reason (a failing healthcheck)
 //	testapp get URL             print the body of GET URL; exit 1 if it fails
+//	testapp tty                 print "tty ROWSxCOLS" when stdin is a terminal (once it has a size), else "no tty"
+//	testapp echo                print each line read from stdin; a line "exit N" exits with N, SIGTERM with 0
 //
 // The server also answers /stat?path=P with P's permission bits in octal.
 package main
@@ -92,6 +94,10 @@ func main() {
 		if resp.StatusCode != http.StatusOK {
 			os.Exit(1)
 		}
+	case "tty":
+		printTTY()
+	case "echo":
+		echo()
 	case "unhealthy":
 		fmt.Println("database is on fire")
 		os.Exit(1)

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/berth-dev/berth/engine"
+	"github.com/berth-dev/berth/engine/docker"
+	"github.com/berth-dev/berth/project"
+)
+
+// execOptions are the flags of `berth exec`.
+type execOptions struct {
+	*globalOptions
+	detach      bool
+	noTTY       bool
+	interactive bool
+	user        string
+	workdir     string
+	env         []string
+	index       int
+	privileged  bool
+}
+
+func newExecCommand(g *globalOptions) *cobra.Command {
+	o := &execOptions{globalOptions: g}
+	c := &cobra.Command{
+		Use:   "exec [OPTIONS] SERVICE COMMAND [ARGS...]",
+		Short: "Execute a command in a running container of a service",
+		Long: "Run a command in a running container of the service and exit with its exit code. The command\n" +
+			"gets a TTY when standard input and output are terminals (-T: never) and reads standard input.",
+		Args: needArgs(2, -1, "a SERVICE and a COMMAND"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExec(cmd.Context(), cmd, o, args[0], args[1:])
+		},
+		ValidArgsFunction: g.completeFirstService,
+	}
+	f := c.Flags()
+	f.SetInterspersed(false)
+	f.BoolVarP(&o.detach, "detach", "d", false, "Detached mode: run the command in the background")
+	f.BoolVarP(&o.noTTY, "no-tty", "T", false, "Disable pseudo-TTY allocation (by default a TTY is allocated when standard input and output are terminals)")
+	f.BoolVarP(&o.interactive, "interactive", "i", true, "Keep standard input open")
+	f.BoolP("tty", "t", true, "Allocate a pseudo-TTY (the default)")
+	f.StringVarP(&o.user, "user", "u", "", "Run the command as this user")
+	f.StringVarP(&o.workdir, "workdir", "w", "", "Working directory of the command")
+	f.StringArrayVarP(&o.env, "env", "e", nil, "Set an environment variable, KEY=VALUE or KEY to take it from the environment (repeatable)")
+	f.IntVar(&o.index, "index", 0, "Number of the container if the service has several (default: its lowest-numbered running container)")
+	f.BoolVar(&o.privileged, "privileged", false, "Give extended privileges to the command")
+	_ = f.MarkHidden("interactive")
+	_ = f.MarkHidden("tty")
+	f.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "no-TTY" { // Compose's former spelling
+			name = "no-tty"
+		}
+		return pflag.NormalizedName(name)
+	})
+	return c
+}
+
+func runExec(ctx context.Context, cmd *cobra.Command, o *execOptions, service string, command []string) error {
+	index, err := indexFlag(cmd, o.index)
+	if err != nil {
+		return err
+	}
+	if o.dryRun {
+		return usageError("exec cannot run with --dry-run: it changes nothing that a plan could show")
+	}
+	p, err := o.loadForChange(ctx, []string{service})
+	if err != nil {
+		return err
+	}
+	spec := engine.ExecSpec{
+		Cmd: command, User: o.user, WorkingDir: o.workdir, Env: resolveEnv(p, o.env), Privileged: o.privileged,
+		Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr(), Detach: o.detach,
+	}
+	if o.interactive && !o.detach {
+		spec.Stdin = o.streams.In
+	}
+	if !o.noTTY && !o.detach {
+		t, stop := localTerminal(o.streams.In, o.streams.Out)
+		defer stop()
+		spec.Terminal = t
+	}
+	b, err := docker.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	code, err := engine.Exec(ctx, b, p, engine.ExecOptions{Service: service, Index: index, Spec: spec})
+	if err != nil {
+		return quietInterrupt(err)
+	}
+	if code != 0 {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// indexFlag is --index: a container number from 1, or 0 (the service's
+// lowest-numbered running container) when not given.
+func indexFlag(cmd *cobra.Command, index int) (int, error) {
+	if !cmd.Flags().Changed("index") {
+		return 0, nil
+	}
+	if index < 1 {
+		return 0, usageError("invalid --index %d: containers are numbered from 1", index)
+	}
+	return index, nil
+}
+
+// resolveEnv turns -e entries into KEY=VALUE: a KEY alone takes its value
+// from the project's environment (the process's and the .env file's), and
+// is left out when that does not set it.
+func resolveEnv(p *project.Project, env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if strings.Contains(kv, "=") {
+			out = append(out, kv)
+			continue
+		}
+		if v, ok := p.Compose.Environment[kv]; ok {
+			out = append(out, kv+"="+v)
+		}
+	}
+	return out
+}
+
+// needArgs accepts between min and max arguments (max < 0: no limit) and
+// otherwise is a usage error saying the command needs what.
+func needArgs(min, max int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || max >= 0 && len(args) > max {
+			return usageError("%s needs %s; run '%s --help' for usage", cmd.Name(), what, cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
+// completeFirstService completes a service name as the first argument
+// only, for exec and attach.
+func (g *globalOptions) completeFirstService(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return g.completeServices(cmd, args, toComplete)
+}
+
+// quietInterrupt turns an error that only says Berth was interrupted
+// (Ctrl-C) into exit code 130 without a message.
+func quietInterrupt(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return &exitError{code: 130}
+	}
+	return err
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// berthIn runs berth like s.berth, with stdin as its standard input.
+func (s *stack) berthIn(stdin io.Reader, env []string, args ...string) (int, string, string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
+	cmd.Dir = s.dir
+	cmd.Env = append(append([]string{}, s.environ...), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &out, &errOut
+	code := exitCode(s.t, cmd.Run())
+	return code, out.String(), errOut.String()
+}
+
+// berthPTY runs berth with its standard streams on a pseudo-terminal of
+// rows × cols and returns its exit code and what the terminal showed.
+func (s *stack) berthPTY(rows, cols uint16, args ...string) (int, string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
+	cmd.Dir = s.dir
+	cmd.Env = s.environ
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer ptmx.Close()
+	screen := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(ptmx) // ends with EIO once the child exits
+		screen <- string(b)
+	}()
+	code := exitCode(s.t, cmd.Wait())
+	return code, <-screen
+}
+
+// startIn runs berth in the background with a pipe as its standard input;
+// wait closes nothing and returns the exit code.
+func (s *stack) startIn(args ...string) (stdin io.WriteCloser, stdout, stderr *lockedBuffer, proc *exec.Cmd, wait func() int) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
+	cmd.Dir = s.dir
+	cmd.Env = s.environ
+	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		cancel()
+		s.t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		cancel()
+		s.t.Fatal(err)
+	}
+	done := make(chan int, 1)
+	go func() {
+		defer cancel()
+		done <- waitCode(cmd)
+	}()
+	s.t.Cleanup(func() { _ = cmd.Process.Kill(); <-ctx.Done() })
+	return in, stdout, stderr, cmd, func() int { return <-done }
+}
+
+// waitExit returns the exit code wait reports, failing the test if the
+// process has not ended within a minute.
+func waitExit(t *testing.T, what string, wait func() int) int {
+	t.Helper()
+	done := make(chan int, 1)
+	go func() { done <- wait() }()
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(time.Minute):
+		t.Fatalf("%s did not end", what)
+		return 0
+	}
+}
+
+// badInput is a command line that must fail: its exit code, and what its
+// error must say.
+type badInput struct {
+	args []string
+	code int
+	want string
+}
+
+// refuse runs each bad command line and checks its exit code and error.
+func (s *stack) refuse(t *testing.T, cases []badInput) {
+	t.Helper()
+	for _, tc := range cases {
+		code, _, errOut := s.berth(nil, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("berth %s: exit %d, stderr %q; want exit %d naming %q", strings.Join(tc.args, " "), code, errOut, tc.code, tc.want)
+		}
+	}
+}
+
+// startPTY runs berth in the background on a pseudo-terminal: what is
+// written to ptmx is typed on it, screen collects what it shows, and wait
+// returns the exit code.
+func (s *stack) startPTY(args ...string) (ptmx io.Writer, screen *lockedBuffer, wait func() int) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
+	cmd.Dir = s.dir
+	cmd.Env = s.environ
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
+	if err != nil {
+		cancel()
+		s.t.Fatal(err)
+	}
+	screen = &lockedBuffer{}
+	copied := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(screen, f) // ends with EIO once the child exits
+		close(copied)
+	}()
+	done := make(chan int, 1)
+	go func() {
+		defer cancel()
+		done <- waitCode(cmd)
+	}()
+	s.t.Cleanup(func() { _ = cmd.Process.Kill(); <-ctx.Done(); f.Close() })
+	return f, screen, func() int { code := <-done; <-copied; return code }
+}
+
+// waitCode waits for a started command and returns its exit code, -1 when
+// it could not be waited for.
+func waitCode(cmd *exec.Cmd) int {
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitCode()
+	case err != nil:
+		return -1
+	}
+	return 0
+}

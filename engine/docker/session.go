@@ -1,0 +1,99 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/docker/docker/api/types"
+	"github.com/docker/docker/pkg/stdcopy"
+
+	"github.com/berth-dev/berth/engine"
+)
+
+// pipe streams stdin (if any) into a hijacked exec or attach connection,
+// closing the connection's input when stdin ends, and the connection's
+// output to stdout and stderr (demultiplexed unless tty) until the output
+// ends, stdin reads the detach keys (engine.ErrDetached), or ctx ends.
+// Nil writers discard.
+func pipe(ctx context.Context, att types.HijackedResponse, stdin io.Reader, stdout, stderr io.Writer, tty bool) error {
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	output := make(chan error, 1)
+	go func() {
+		var err error
+		if tty {
+			_, err = io.Copy(stdout, att.Reader)
+		} else {
+			_, err = stdcopy.StdCopy(stdout, stderr, att.Reader)
+		}
+		output <- err
+	}()
+	detached := make(chan struct{})
+	if stdin != nil {
+		go func() {
+			_, err := io.Copy(att.Conn, stdin)
+			if errors.Is(err, engine.ErrDetached) {
+				close(detached)
+				return
+			}
+			_ = att.CloseWrite()
+		}()
+	}
+	select {
+	case err := <-output:
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("reading the output: %w", err)
+		}
+		return nil
+	case <-detached:
+		return engine.ErrDetached
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// useTerminal sizes the remote TTY as the local terminal is, follows the
+// terminal's resizes until ctx ends, and puts it in raw mode; the returned
+// function stops following and restores the terminal.
+func useTerminal(ctx context.Context, t *engine.Terminal, resize func(context.Context, engine.TermSize) error) (func(), error) {
+	restore := func() {}
+	if t.Raw != nil {
+		r, err := t.Raw()
+		if err != nil {
+			return nil, fmt.Errorf("setting the terminal to raw mode: %w", err)
+		}
+		restore = r
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	if t.Size.Height > 0 && t.Size.Width > 0 {
+		// an exec's TTY may not exist yet right after the start: retry a
+		// few times, and never fail the session for its size
+		for i := 1; i <= 10 && resize(ctx, t.Size) != nil; i++ {
+			select {
+			case <-time.After(time.Duration(i) * 10 * time.Millisecond):
+			case <-ctx.Done():
+			}
+		}
+	}
+	go func() {
+		for {
+			select {
+			case size, ok := <-t.Resize:
+				if !ok {
+					return
+				}
+				_ = resize(ctx, size)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func() { cancel(); restore() }, nil
+}
