@@ -10,6 +10,11 @@
 //	testapp cat FILE            print FILE
 //	testapp unhealthy           exit 1, printing a reason (a failing healthcheck)
 //	testapp get URL             print the body of GET URL; exit 1 if it fails
+//	testapp args [ARG...]       print the arguments, space separated
+//	testapp env NAME            print the environment variable NAME
+//	testapp pwd                 print the working directory
+//	testapp id                  print the user and group IDs, uid:gid
+//	testapp stdin               copy standard input to standard output
 //
 // The server also answers /stat?path=P with P's permission bits in octal.
 package main
@@ -22,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -92,6 +98,17 @@ func main() {
 		if resp.StatusCode != http.StatusOK {
 			os.Exit(1)
 		}
+	case "args":
+		fmt.Println(strings.Join(args[1:], " "))
+	case "env":
+		fmt.Println(os.Getenv(args[1]))
+	case "pwd":
+		wd, _ := os.Getwd()
+		fmt.Println(wd)
+	case "id":
+		fmt.Printf("%d:%d\n", os.Getuid(), os.Getgid())
+	case "stdin":
+		_, _ = io.Copy(os.Stdout, os.Stdin)
 	case "unhealthy":
 		fmt.Println("database is on fire")
 		os.Exit(1)

@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/volume"
+
+)
+
+// oneOffCompose has a server with a healthcheck and a published port, and an
+// app that waits for it and has an anonymous volume.
+const oneOffCompose = `
+services:
+  db:
+    image: IMAGE
+    healthcheck:
+      test: ["CMD", "/app", "health"]
+      interval: 1s
+      retries: 30
+  app:
+    image: IMAGE
+    command: ["exit", "0"]
+    environment: {FROM_FILE: "yes"}
+    ports: ["127.0.0.1::8080"]
+    volumes: [/scratch]
+    init: true
+    depends_on:
+      db: {condition: service_healthy}
+`
+
+// oneOffs lists the project's one-off containers on the engine.
+func (s *stack) oneOffs() []container.Summary {
+	s.t.Helper()
+	f := filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name), filters.Arg("label", "com.docker.compose.oneoff=True"))
+	cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true, Filters: f})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return cs
+}
+
+// anonymousVolumes are the anonymous volumes a container mounts.
+func (s *stack) anonymousVolumes(id string) []string {
+	s.t.Helper()
+	var out []string
+	for _, m := range s.inspect(id).Mounts {
+		if m.Type == "volume" && len(m.Name) == 64 {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+// volumeGone reports whether the engine no longer has volume name.
+func (s *stack) volumeGone(name string) bool {
+	vs, err := s.docker.VolumeList(context.Background(), volume.ListOptions{Filters: filters.NewArgs(filters.Arg("name", name))})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return len(vs.Volumes) == 0
+}
+
+var oneOffName = regexp.MustCompile(`^(.+)-app-run-[0-9a-f]{12}$`)
+
+// TestRunExitCodeAndRemove: attached, Berth exits with the container's
+// code; --rm leaves no container and no anonymous volume; the one-off
+// container is Compose's (name, labels); dependencies come up first.
+func TestRunExitCodeAndRemove(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+
+	code, out, errOut := s.berth(nil, "run", "--rm", "app", "exit", "3")
+	if code != 3 {
+		t.Fatalf("run --rm app exit 3: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if got := s.ps()[s.container("db", 1)]; got.State != "running" || got.Health != "healthy" {
+		t.Fatalf("the dependency db after run: %+v", got)
+	}
+	if _, ok := s.ps()[s.container("app", 1)]; ok {
+		t.Fatal("run created the service's own container")
+	}
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("--rm left %s", left[0].Names)
+	}
+
+	t.Run("output and arguments", func(t *testing.T) {
+		code, out, errOut := s.berth(nil, "run", "--rm", "-T", "app", "args", "one", "--two")
+		if code != 0 || out != "one --two\n" {
+			t.Fatalf("run app args one --two: exit %d, stdout %q\nstderr:\n%s", code, out, errOut)
+		}
+	})
+
+	t.Run("without --rm the container stays, named and labelled as Compose does", func(t *testing.T) {
+		s.ok(nil, "run", "app", "exit", "0")
+		left := s.oneOffs()
+		if len(left) != 1 {
+			t.Fatalf("%d one-off containers, want 1", len(left))
+		}
+		c := left[0]
+		if name := strings.TrimPrefix(c.Names[0], "/"); !oneOffName.MatchString(name) || !strings.HasPrefix(name, s.name+"-") {
+			t.Fatalf("one-off container named %q", name)
+		}
+		l := c.Labels
+		if l["com.docker.compose.service"] != "app" || len(l["com.docker.compose.slug"]) != 64 || l["com.docker.compose.container-number"] != "" || l["com.docker.compose.config-hash"] == "" {
+			t.Fatalf("labels: %v", l)
+		}
+		if !strings.HasSuffix(strings.TrimPrefix(c.Names[0], "/"), l["com.docker.compose.slug"][:12]) {
+			t.Fatalf("name %s does not end with the slug's first 12 digits %s", c.Names[0], l["com.docker.compose.slug"])
+		}
+		if ins := s.inspect(c.ID); ins.HostConfig.RestartPolicy.Name != "" && ins.HostConfig.RestartPolicy.Name != "no" {
+			t.Fatalf("restart policy %q", ins.HostConfig.RestartPolicy.Name)
+		}
+
+		// up and plan leave it alone, --remove-orphans too; down removes it
+		if out := s.ok(nil, "plan", "db"); out != "No changes.\n" {
+			t.Fatalf("plan with a one-off container:\n%s", out)
+		}
+		s.ok(nil, "up", "-d", "--remove-orphans", "db")
+		if len(s.oneOffs()) != 1 {
+			t.Fatal("up --remove-orphans removed the one-off container")
+		}
+		vols := s.anonymousVolumes(c.ID)
+		s.ok(nil, "down", "-v")
+		if left := s.oneOffs(); len(left) != 0 {
+			t.Fatalf("down left the one-off container %s", left[0].Names)
+		}
+		for _, v := range vols {
+			if !s.volumeGone(v) {
+				t.Errorf("down -v left the one-off container's anonymous volume %s", v)
+			}
+		}
+	})
+}
+
+// TestRunInterrupted: Ctrl-C while the container runs stops and removes a
+// --rm container, with its anonymous volume, and exits 130.
+func TestRunInterrupted(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	cmd, _, stderr, wait := s.start("run", "--rm", "--no-deps", "app", "sleep")
+	var id string
+	eventually(t, "the one-off container to run", func() bool {
+		for _, c := range s.oneOffs() {
+			if c.State == "running" {
+				id = c.ID
+				return true
+			}
+		}
+		return false
+	})
+	vols := s.anonymousVolumes(id)
+	if len(vols) != 1 {
+		t.Fatalf("anonymous volumes %v, want the one of /scratch", vols)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := wait(); code != 130 {
+		t.Fatalf("run after Ctrl-C: exit %d, want 130\nstderr:\n%s", code, stderr)
+	}
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("Ctrl-C left %s", left[0].Names)
+	}
+	if !s.volumeGone(vols[0]) {
+		t.Fatalf("Ctrl-C left the anonymous volume %s", vols[0])
+	}
+	if _, ok := s.ps()[s.container("db", 1)]; ok {
+		t.Fatal("--no-deps started the dependency")
+	}
+}
+
+// TestRunOverrides: -e, --entrypoint, -w, -u, --name, -l and -d.
+func TestRunOverrides(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	run := func(args ...string) string {
+		t.Helper()
+		return s.ok([]string{"FROM_HOST=host"}, append([]string{"run", "--rm", "--no-deps"}, args...)...)
+	}
+	if out := run("-e", "A=1", "-e", "FROM_HOST", "app", "env", "A"); out != "1\n" {
+		t.Errorf("-e A=1: %q", out)
+	}
+	if out := run("-e", "FROM_HOST", "app", "env", "FROM_HOST"); out != "host\n" {
+		t.Errorf("-e FROM_HOST: %q", out)
+	}
+	if out := run("app", "env", "FROM_FILE"); out != "yes\n" {
+		t.Errorf("the service's environment: %q", out)
+	}
+	if out := run("--entrypoint", "/app args", "app"); out != "\n" {
+		t.Errorf("--entrypoint without a command clears the command: %q", out)
+	}
+	if out := run("--entrypoint", "/app args", "app", "x", "y"); out != "x y\n" {
+		t.Errorf("--entrypoint with a command: %q", out)
+	}
+	if out := run("-w", "/work/dir", "app", "pwd"); out != "/work/dir\n" {
+		t.Errorf("-w: %q", out)
+	}
+	if out := run("-u", "1234:5678", "app", "id"); out != "1234:5678\n" {
+		t.Errorf("-u: %q", out)
+	}
+
+	name := s.name + "-named"
+	if out := s.ok(nil, "run", "-d", "--no-deps", "--name", name, "-l", "team=blue", "app", "sleep"); out != name+"\n" {
+		t.Fatalf("run -d --name printed %q, want the name", out)
+	}
+	ins := s.inspect(name)
+	if !ins.State.Running || ins.Config.Labels["team"] != "blue" || ins.Config.Labels["com.docker.compose.oneoff"] != "True" {
+		t.Fatalf("run -d --name -l: running %v, labels %v", ins.State.Running, ins.Config.Labels)
+	}
+	out := s.ok(nil, "run", "-d", "--no-deps", "app", "sleep")
+	if !oneOffName.MatchString(strings.TrimSpace(out)) {
+		t.Fatalf("run -d printed %q, want the container's name", out)
+	}
+	s.ok(nil, "down")
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("down left %s", left[0].Names)
+	}
+}
+
+// TestRunPorts: the service's ports are published only with
+// --service-ports; -p publishes others.
+func TestRunPorts(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	run := func(args ...string) container.InspectResponse {
+		t.Helper()
+		name := strings.TrimSpace(s.ok(nil, append([]string{"run", "-d", "--no-deps"}, append(args, "app", "serve")...)...))
+		return s.inspect(name)
+	}
+	if got := run().HostConfig.PortBindings; len(got) != 0 {
+		t.Errorf("run without --service-ports publishes %v", got)
+	}
+	if got := run("-p", "127.0.0.1::8080", "-p", "127.0.0.1::9090").HostConfig.PortBindings; len(got) != 2 {
+		t.Errorf("run -p -p publishes %v, want 2 ports", got)
+	}
+	ins := run("--service-ports")
+	if got := ins.HostConfig.PortBindings; len(got) != 1 {
+		t.Fatalf("run --service-ports publishes %v, want the service's port", got)
+	}
+	var url string
+	eventually(t, "the published port", func() bool {
+		ins = s.inspect(ins.ID)
+		if b := ins.NetworkSettings.Ports["8080/tcp"]; len(b) > 0 && b[0].HostPort != "" {
+			url = "http://127.0.0.1:" + b[0].HostPort + "/"
+			return true
+		}
+		return false
+	})
+	c := http.Client{Timeout: 2 * time.Second}
+	eventually(t, "the one-off server to answer on "+url, func() bool {
+		resp, err := c.Get(url)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+}
+
+// TestRunBadInput: mistakes are named, exit 1 or 2, and create nothing.
+func TestRunBadInput(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "nope"}, 1, "nope"},
+		{[]string{"run", "-e", "=x", "app"}, 2, `"=x"`},
+		{[]string{"run", "-p", "notaport", "app"}, 2, "notaport"},
+		{[]string{"run", "-v", "undeclared:/data", "app"}, 2, "undeclared"},
+		{[]string{"run", "-v", ":", "app"}, 2, "--volume"},
+		{[]string{"run", "-l", "novalue", "app"}, 2, "novalue"},
+		{[]string{"run", "-P", "-p", "8080", "app"}, 2, "--service-ports"},
+		{[]string{"run", "-T", "-t", "app"}, 2, "--tty"},
+		{[]string{"run", "--pull", "sometimes", "app"}, 2, "sometimes"},
+		{[]string{"run", "-v", "/x:relative", "app"}, 2, "absolute"},
+		{[]string{"run"}, 2, "SERVICE"},
+	} {
+		code, _, errOut := s.berth(nil, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("berth %s: exit %d (want %d)\n%s", strings.Join(tc.args, " "), code, tc.code, errOut)
+		}
+	}
+	if ps := s.ps(); len(ps) != 0 {
+		t.Fatalf("bad input created %v", ps)
+	}
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("bad input created %s", left[0].Names)
+	}
+}
