@@ -86,7 +86,7 @@ type RunOverrides struct {
 	// project's environment (unset: left out).
 	Env []string
 	// Labels are KEY=VALUE entries added to the container's labels.
-	Labels []string
+	Labels     []string
 	User       string
 	WorkingDir string
 	// Publish are ports to publish (-p) instead of the service's, which
