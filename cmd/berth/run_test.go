@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -214,9 +216,24 @@ func TestRunOverrides(t *testing.T) {
 	if !ins.State.Running || ins.Config.Labels["team"] != "blue" || ins.Config.Labels["com.docker.compose.oneoff"] != "True" {
 		t.Fatalf("run -d --name -l: running %v, labels %v", ins.State.Running, ins.Config.Labels)
 	}
-	out := s.ok(nil, "run", "-d", "--no-deps", "app", "sleep")
-	if !oneOffName.MatchString(strings.TrimSpace(out)) {
+	aliases := func(name string) []string {
+		var out []string
+		for _, ep := range s.inspect(name).NetworkSettings.Networks {
+			out = append(out, ep.Aliases...)
+		}
+		return out
+	}
+	if got := aliases(name); slices.Contains(got, "app") {
+		t.Errorf("a one-off container has the service's alias without --use-aliases: %v", got)
+	}
+	// --rm -d: the engine removes it when it exits, down included
+	out := s.ok(nil, "run", "-d", "--rm", "--no-deps", "--use-aliases", "--cap-add", "NET_ADMIN", "app", "sleep")
+	name = strings.TrimSpace(out)
+	if !oneOffName.MatchString(name) {
 		t.Fatalf("run -d printed %q, want the container's name", out)
+	}
+	if ins := s.inspect(name); !ins.HostConfig.AutoRemove || !slices.Contains(ins.HostConfig.CapAdd, "CAP_NET_ADMIN") && !slices.Contains(ins.HostConfig.CapAdd, "NET_ADMIN") || !slices.Contains(aliases(name), "app") {
+		t.Fatalf("run -d --rm --use-aliases --cap-add NET_ADMIN: auto-remove %v, cap_add %v, aliases %v", ins.HostConfig.AutoRemove, ins.HostConfig.CapAdd, aliases(name))
 	}
 	s.ok(nil, "down")
 	if left := s.oneOffs(); len(left) != 0 {
@@ -295,5 +312,25 @@ func TestRunBadInput(t *testing.T) {
 	}
 	if left := s.oneOffs(); len(left) != 0 {
 		t.Fatalf("bad input created %s", left[0].Names)
+	}
+}
+
+// TestRunStdin: the container's input is Berth's (-i is on by default).
+func TestRunStdin(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	cmd := exec.Command(berthBin, "-p", s.name, "run", "--rm", "--no-deps", "-T", "app", "stdin")
+	cmd.Dir, cmd.Env = s.dir, s.environ
+	cmd.Stdin = strings.NewReader("line one\nline two\n")
+	out, err := cmd.Output()
+	if code := exitCode(t, err); code != 0 || string(out) != "line one\nline two\n" {
+		t.Fatalf("run app stdin: exit %d, stdout %q", code, out)
+	}
+	cmd = exec.Command(berthBin, "-p", s.name, "run", "--rm", "--no-deps", "-i=false", "app", "stdin")
+	cmd.Dir, cmd.Env = s.dir, s.environ
+	cmd.Stdin = strings.NewReader("not read\n")
+	out, err = cmd.Output()
+	if code := exitCode(t, err); code != 0 || len(out) != 0 {
+		t.Fatalf("run -i=false app stdin: exit %d, stdout %q", code, out)
 	}
 }
