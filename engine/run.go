@@ -283,7 +283,7 @@ func Run(ctx context.Context, b RunBackend, p *project.Project, o RunOptions, si
 		}
 		deps = slices.DeleteFunc(g.Services(), func(n string) bool { return n == o.Service })
 	}
-	only, err := withServices(p, deps)
+	only, err := forDependencies(p, s, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -349,16 +349,21 @@ func takeAway(ctx context.Context, b Runner, res *RunResult, remove bool) error 
 	return fmt.Errorf("interrupted: %s %s: %w", res.Name, what, ctx.Err())
 }
 
-// withServices is p with only the named services enabled (the others
-// disabled, so they are neither planned nor taken for orphans).
-func withServices(p *project.Project, keep []string) (*project.Project, error) {
-	var drop []string
+// forDependencies is p as `run` brings it up before creating the one-off
+// container of s: only the dependencies enabled (the other services
+// disabled, so that they are neither planned nor taken for orphans), and
+// only the networks and volumes the dependencies and the one-off
+// container use.
+func forDependencies(p *project.Project, s types.ServiceConfig, deps []string) (*project.Project, error) {
+	var others []string
 	for _, name := range p.Graph.Services() {
-		if !slices.Contains(keep, name) {
-			drop = append(drop, name)
+		if name != s.Name && !slices.Contains(deps, name) {
+			others = append(others, name)
 		}
 	}
-	m := p.Compose.WithServicesDisabled(drop...)
+	m := p.Compose.WithServicesDisabled(others...)
+	m.Services[s.Name] = s
+	m = m.WithoutUnnecessaryResources().WithServicesDisabled(s.Name)
 	g, err := project.NewGraph(m)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,5 +123,59 @@ func TestOneOffServiceBadInput(t *testing.T) {
 		if _, err := OneOffService(p, tc.o); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: err = %v, want one naming %s", tc.o, err, tc.want)
 		}
+	}
+}
+
+func TestForDependencies(t *testing.T) {
+	dir := t.TempDir()
+	const yaml = `
+services:
+  other: {image: x, networks: [front], volumes: [otherdata:/d]}
+  app: {image: x, networks: [back], depends_on: [db]}
+  db: {image: x, networks: [back, store], depends_on: [cache]}
+  cache: {image: x, networks: [store]}
+networks: {front: {}, back: {}, store: {}, extra: {}}
+volumes: {otherdata: {}, mine: {}}
+`
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := project.Load(context.Background(), project.Options{ProjectName: "shop", WorkDir: dir, Enable: []string{"app"}, AllResources: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := OneOffService(p, RunOptions{Service: "app", Overrides: RunOverrides{Volumes: []string{"mine:/m"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := forDependencies(p, s, []string{"cache", "db"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := func(m map[string]bool) string { return strings.Join(slices.Sorted(maps.Keys(m)), ",") }
+	nets, vols, disabled := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for k := range d.Compose.Networks {
+		nets[k] = true
+	}
+	for k := range d.Compose.Volumes {
+		vols[k] = true
+	}
+	for k := range d.Compose.DisabledServices {
+		disabled[k] = true
+	}
+	if got := strings.Join(d.Graph.Services(), ","); got != "cache,db" {
+		t.Errorf("services %s, want the dependencies cache,db", got)
+	}
+	if got := keys(nets); got != "back,store" {
+		t.Errorf("networks %s, want back,store", got)
+	}
+	if got := keys(vols); got != "mine" {
+		t.Errorf("volumes %s, want mine (the one-off container's -v)", got)
+	}
+	if got := keys(disabled); got != "app,other" {
+		t.Errorf("disabled services %s, want app,other (neither planned nor orphans)", got)
+	}
+	if p.Graph.Has("other") != true || len(p.Compose.Networks) != 4 {
+		t.Error("the project itself was changed")
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/docker"
+	"github.com/berth-dev/berth/project"
 )
 
 // runOptions are the flags of `berth run`.
@@ -131,7 +132,11 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 		opts.RemoveOrphans, _ = strconv.ParseBool(v)
 	}
 
-	p, err := o.loadForChange(ctx, []string{service})
+	// every declared volume is there for -v; Run brings up only the
+	// networks and volumes the container and its dependencies use
+	popts := o.projectOptions(nil)
+	popts.Enable, popts.AllResources = []string{service}, true
+	p, err := project.Load(ctx, popts)
 	if err != nil {
 		return err
 	}

@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/volume"
 )
@@ -69,6 +72,48 @@ func (s *stack) volumeGone(name string) bool {
 	return len(vs.Volumes) == 0
 }
 
+// oneOffVolumes are the volumes the project's one-off containers mounted
+// since then, as the engine's events tell (the containers may be gone).
+func (s *stack) oneOffVolumes(since time.Time) []string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	until := strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10)
+	opts := events.ListOptions{Since: strconv.FormatInt(since.Unix(), 10), Until: until, Filters: filters.NewArgs(
+		filters.Arg("type", "container"), filters.Arg("event", "create"),
+		filters.Arg("label", "com.docker.compose.project="+s.name), filters.Arg("label", "com.docker.compose.oneoff=True"))}
+	ids := map[string]bool{}
+	for _, m := range s.events(ctx, opts) {
+		ids[m.Actor.ID] = true
+	}
+	opts.Filters = filters.NewArgs(filters.Arg("type", "volume"), filters.Arg("event", "mount"))
+	var out []string
+	for _, m := range s.events(ctx, opts) {
+		if ids[m.Actor.Attributes["container"]] && len(m.Actor.ID) == 64 && !slices.Contains(out, m.Actor.ID) {
+			out = append(out, m.Actor.ID)
+		}
+	}
+	return out
+}
+
+// events reads the engine's past events that opts (with Until) select.
+func (s *stack) events(ctx context.Context, opts events.ListOptions) []events.Message {
+	s.t.Helper()
+	msgs, errs := s.docker.Events(ctx, opts)
+	var out []events.Message
+	for {
+		select {
+		case m := <-msgs:
+			out = append(out, m)
+		case err := <-errs:
+			if err != nil && err != io.EOF {
+				s.t.Fatalf("reading engine events: %v", err)
+			}
+			return out
+		}
+	}
+}
+
 var oneOffName = regexp.MustCompile(`^(.+)-app-run-[0-9a-f]{12}$`)
 
 // TestRunExitCodeAndRemove: attached, Berth exits with the container's
@@ -78,9 +123,17 @@ func TestRunExitCodeAndRemove(t *testing.T) {
 	s := newStack(t)
 	s.write(oneOffCompose)
 
+	since := time.Now().Add(-time.Second)
 	code, out, errOut := s.berth(nil, "run", "--rm", "app", "exit", "3")
 	if code != 3 {
 		t.Fatalf("run --rm app exit 3: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	vols := s.oneOffVolumes(since)
+	if len(vols) != 1 {
+		t.Fatalf("the one-off container mounted anonymous volumes %v, want the one of /scratch", vols)
+	}
+	if !s.volumeGone(vols[0]) {
+		t.Fatalf("--rm left the anonymous volume %s", vols[0])
 	}
 	if got := s.ps()[s.container("db", 1)]; got.State != "running" || got.Health != "healthy" {
 		t.Fatalf("the dependency db after run: %+v", got)
