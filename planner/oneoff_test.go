@@ -132,3 +132,26 @@ func TestOneOffResourceRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderOneOffRemoval(t *testing.T) {
+	p := load(t, shopYAML)
+	obs := &Observed{}
+	oneOffs(obs)
+	plan, err := ComputeDown(p, obs, DownOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := Render(&b, plan, RenderOptions{Project: "shop"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"  - container shop-web-run-0123456789ab (one-off container)\n",
+		"  - container shop-db-run-ba9876543210 (one-off container)\n",
+		"Plan: 0 to create, 0 to recreate, 3 to remove.",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("render lacks %q:\n%s", want, b.String())
+		}
+	}
+}
