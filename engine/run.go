@@ -70,8 +70,10 @@ type OneOffIO struct {
 	// TTY).
 	Stdout, Stderr io.Writer
 	// TerminalSize, with a TTY, is the terminal's size to give it; nil
-	// keeps the engine's default.
+	// keeps the engine's default. Resized tells when the terminal's size
+	// changed, to give the container the new size.
 	TerminalSize func() (height, width uint)
+	Resized      <-chan struct{}
 }
 
 // RunOverrides are the command line's changes to the service's

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"strconv"
+	"syscall"
 
 	"github.com/mattn/go-shellwords"
 	"github.com/spf13/cobra"
@@ -158,6 +160,25 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 			}
 			return uint(h), uint(w)
 		}
+		resized := make(chan struct{}, 1)
+		winch := make(chan os.Signal, 1)
+		signal.Notify(winch, syscall.SIGWINCH)
+		done := make(chan struct{})
+		defer func() { signal.Stop(winch); close(done) }()
+		go func() {
+			for {
+				select {
+				case <-winch:
+					select {
+					case resized <- struct{}{}:
+					default:
+					}
+				case <-done:
+					return
+				}
+			}
+		}()
+		opts.IO.Resized = resized
 	}
 
 	b, err := docker.Connect(ctx)

@@ -75,9 +75,22 @@ func (c *Client) StartOneOff(ctx context.Context, id string, o engine.OneOffIO) 
 		return 0, wrap(err, "starting the one-off container")
 	}
 	if tty && o.TerminalSize != nil {
-		if h, w := o.TerminalSize(); h > 0 && w > 0 {
-			_ = c.api.ContainerResize(ctx, id, container.ResizeOptions{Height: h, Width: w})
+		resize := func() {
+			if h, w := o.TerminalSize(); h > 0 && w > 0 {
+				_ = c.api.ContainerResize(ctx, id, container.ResizeOptions{Height: h, Width: w})
+			}
 		}
+		resize()
+		go func() {
+			for {
+				select {
+				case <-o.Resized:
+					resize()
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
 	}
 	select {
 	case err := <-copied:
