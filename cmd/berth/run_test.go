@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -385,5 +386,26 @@ func TestRunStdin(t *testing.T) {
 	out, err = cmd.Output()
 	if code := exitCode(t, err); code != 0 || len(out) != 0 {
 		t.Fatalf("run -i=false app stdin: exit %d, stdout %q", code, out)
+	}
+}
+
+// TestRunBuild: the service's image is built when it is missing (or with
+// --build) before its one-off container is created.
+func TestRunBuild(t *testing.T) {
+	s := newStack(t)
+	if err := os.MkdirAll(filepath.Join(s.dir, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "app", "Dockerfile"), []byte("FROM "+s.image+"\nENV BUILT=yes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.write("services:\n  app:\n    build: ./app\n")
+	t.Cleanup(s.removeBuiltImages)
+	if out := s.ok(nil, "run", "--rm", "app", "env", "BUILT"); out != "yes\n" {
+		t.Fatalf("run of a service whose image is missing: %q", out)
+	}
+	code, out, errOut := s.berth(nil, "--progress", "plain", "run", "--rm", "--build", "app", "env", "BUILT")
+	if code != 0 || out != "yes\n" || !strings.Contains(errOut, "--build") {
+		t.Fatalf("run --build: exit %d, stdout %q\nstderr:\n%s", code, out, errOut)
 	}
 }
