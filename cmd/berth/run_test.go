@@ -396,7 +396,7 @@ func TestRunBuild(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(s.dir, "app"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(s.dir, "app", "Dockerfile"), []byte("FROM "+s.image+"\nENV BUILT=yes\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.dir, "app", "Dockerfile"), []byte("FROM "+s.image+"\nLABEL berth.test.gen=1\nENV BUILT=yes\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	s.write("services:\n  app:\n    build: ./app\n")
