@@ -29,8 +29,9 @@ type Runner interface {
 	// it streams the container's input and output until it exits and
 	// returns its exit code; it returns ctx's error when ctx ends first.
 	StartOneOff(ctx context.Context, id string, io OneOffIO) (int, error)
-	// StopOneOff stops a one-off container within its stop grace period.
-	StopOneOff(ctx context.Context, id string) error
+	// StopOneOff stops a one-off container: within timeout, else within its
+	// stop grace period, then it is killed.
+	StopOneOff(ctx context.Context, id string, timeout *time.Duration) error
 	// RemoveOneOff removes a one-off container and its anonymous volumes;
 	// a container already gone, or that the engine is removing, is no
 	// error.
@@ -128,6 +129,10 @@ type RunOptions struct {
 	IO OneOffIO
 	// Parallel bounds the engine calls in flight (<= 0: unlimited).
 	Parallel int
+	// Force, when closed while an interrupted run stops its container (a
+	// second Ctrl-C), kills the container instead of waiting out its stop
+	// grace period.
+	Force <-chan struct{}
 	// Prepared, when set, is called once the dependencies and the image
 	// are ready, before the container is created: where a caller ends
 	// its progress display before the container's output comes.
@@ -326,7 +331,7 @@ func Run(ctx context.Context, b RunBackend, p *project.Project, o RunOptions, si
 		res.ExitCode, err = b.StartOneOff(ctx, res.ID, o.IO)
 	}
 	if ctx.Err() != nil {
-		return res, takeAway(ctx, b, res, o.Remove)
+		return res, takeAway(ctx, b, res, o.Remove, o.Force)
 	}
 	if err != nil && o.Remove {
 		err = errors.Join(err, b.RemoveOneOff(context.WithoutCancel(ctx), res.ID))
@@ -334,15 +339,30 @@ func Run(ctx context.Context, b RunBackend, p *project.Project, o RunOptions, si
 	return res, err
 }
 
-// takeAway stops the one-off container of an interrupted run, and with
-// remove removes it, and says so in the error it returns.
-func takeAway(ctx context.Context, b Runner, res *RunResult, remove bool) error {
+// takeAway stops the one-off container of an interrupted run (killing
+// it when force is closed meanwhile), and with remove removes it, and
+// says so in the error it returns.
+func takeAway(ctx context.Context, b Runner, res *RunResult, remove bool, force <-chan struct{}) error {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
+	stopCtx, forced := context.WithCancel(cctx)
+	defer forced()
+	go func() {
+		select {
+		case <-force:
+			forced()
+		case <-stopCtx.Done():
+		}
+	}()
 	what := "stopped"
-	err := b.StopOneOff(cctx, res.ID)
+	err := b.StopOneOff(stopCtx, res.ID, nil)
+	if stopCtx.Err() != nil && cctx.Err() == nil {
+		what = "killed"
+		now := time.Duration(0)
+		err = b.StopOneOff(cctx, res.ID, &now)
+	}
 	if remove {
-		what = "stopped and removed"
+		what += " and removed"
 		err = errors.Join(err, b.RemoveOneOff(cctx, res.ID))
 	}
 	if err != nil {

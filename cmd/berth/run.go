@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/signal"
@@ -198,6 +199,12 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 			}
 		}
 	}
+	// a second Ctrl-C, once the first has ended ctx, kills the container
+	// (main's signal context keeps catching the signals)
+	force := make(chan struct{})
+	opts.Force = force
+	stopForce := onSecondSignal(ctx, func() { close(force) })
+	defer stopForce()
 	res, err := engine.Run(ctx, b, p, opts, pr)
 	if restore != nil {
 		restore()
@@ -229,4 +236,26 @@ func terminal(v any) (int, bool) {
 	}
 	fd := int(f.Fd())
 	return fd, term.IsTerminal(fd)
+}
+
+// onSecondSignal calls f on the first SIGINT or SIGTERM that comes after
+// ctx has ended, until the returned function is called.
+func onSecondSignal(ctx context.Context, f func()) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-done:
+			return
+		}
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sigs)
+		select {
+		case <-sigs:
+			f()
+		case <-done:
+		}
+	}()
+	return func() { close(done) }
 }

@@ -409,3 +409,49 @@ func TestRunBuild(t *testing.T) {
 		t.Fatalf("run --build: exit %d, stdout %q\nstderr:\n%s", code, out, errOut)
 	}
 }
+
+// TestRunInterruptedTwice: a second Ctrl-C kills a container that does
+// not stop on its stop signal, instead of waiting out its grace period.
+func TestRunInterruptedTwice(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  stubborn:
+    image: IMAGE
+    command: ["sleep"]
+    stop_signal: SIGUSR1
+    stop_grace_period: 90s
+`)
+	cmd, _, stderr, wait := s.start("run", "--rm", "stubborn")
+	eventually(t, "the one-off container to run", func() bool {
+		cs := s.oneOffs()
+		return len(cs) == 1 && cs[0].State == "running"
+	})
+	start := time.Now()
+	exited := make(chan int, 1)
+	go func() { exited <- wait() }()
+	// Ctrl-C, then Ctrl-C again until Berth has taken the container away
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	var code int
+	for done := false; !done; {
+		select {
+		case code = <-exited:
+			done = true
+		case <-tick.C:
+			_ = cmd.Process.Signal(os.Interrupt)
+		}
+	}
+	if code != 130 {
+		t.Fatalf("run after two Ctrl-C: exit %d, want 130\nstderr:\n%s", code, stderr)
+	}
+	if d := time.Since(start); d > 45*time.Second {
+		t.Fatalf("the second Ctrl-C did not kill the container: Berth took %s", d)
+	}
+	if !strings.Contains(stderr.String(), "killed and removed") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("two Ctrl-C left %s", left[0].Names)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
@@ -121,10 +122,15 @@ func orDiscard(w io.Writer) io.Writer {
 	return w
 }
 
-// StopOneOff stops a one-off container within its stop_grace_period (the
-// timeout it was created with).
-func (c *Client) StopOneOff(ctx context.Context, id string) error {
-	return wrap(ignoreNotFound(c.api.ContainerStop(ctx, id, container.StopOptions{})), "stopping the one-off container")
+// StopOneOff stops a one-off container within timeout, else within its
+// stop_grace_period (the timeout it was created with).
+func (c *Client) StopOneOff(ctx context.Context, id string, timeout *time.Duration) error {
+	var opts container.StopOptions
+	if timeout != nil {
+		secs := int(timeout.Seconds())
+		opts.Timeout = &secs
+	}
+	return wrap(ignoreNotFound(c.api.ContainerStop(ctx, id, opts)), "stopping the one-off container")
 }
 
 // RemoveOneOff removes a one-off container with its anonymous volumes. One
