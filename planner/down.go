@@ -26,9 +26,11 @@ type DownOptions struct {
 }
 
 // ComputeDown returns the plan that removes the project from the engine:
-// every container is stopped and removed, dependents before the services
-// they depend on (independent ones in parallel), then the networks, and the
-// named volumes only when asked.
+// every container is stopped and removed, one-off containers (`berth run`)
+// first, then dependents before the services they depend on (independent
+// ones in parallel), then the networks, and the named volumes only when
+// asked. With services named, only their containers and one-off
+// containers go.
 func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, error) {
 	if obs == nil {
 		obs = &Observed{}
@@ -70,7 +72,7 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 		for _, c := range sortedContainers(obs.Containers[svc]) {
 			res := containerRes(c)
 			var stop int
-			if c.State == "running" || c.State == "restarting" || c.State == "paused" {
+			if mustStop(c) {
 				stop = add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: reason, DependsOn: normalize(after)})
 				stops[svc] = append(stops[svc], stop)
 			}
@@ -80,6 +82,21 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 			}
 			removes = append(removes, add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: reason, RemoveVolumes: opt.Volumes, DependsOn: normalize(deps)}))
 		}
+	}
+	// one-off containers (`berth run`) first: nothing depends on them,
+	// and the services they ran with stop after them
+	for _, c := range sortedOneOffs(obs.OneOffs) {
+		if len(selected) > 0 && !selected[c.Service] {
+			continue
+		}
+		res := OneOffRes(c.Service, c.Name)
+		var deps []int
+		if mustStop(c) {
+			stop := add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: OneOff})
+			stops[c.Service] = append(stops[c.Service], stop)
+			deps = []int{stop}
+		}
+		removes = append(removes, add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: OneOff, RemoveVolumes: opt.Volumes, DependsOn: deps}))
 	}
 	// orphans first: nothing in the project depends on them
 	for _, svc := range slices.Sorted(maps.Keys(obs.Containers)) {
@@ -161,4 +178,21 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 		}
 	}
 	return plan, nil
+}
+
+// mustStop reports whether c must be stopped before it is removed.
+func mustStop(c Container) bool {
+	return c.State == "running" || c.State == "restarting" || c.State == "paused"
+}
+
+// sortedOneOffs orders one-off containers by service, then name.
+func sortedOneOffs(cs []Container) []Container {
+	cs = slices.Clone(cs)
+	slices.SortFunc(cs, func(a, b Container) int {
+		if c := strings.Compare(a.Service, b.Service); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return cs
 }

@@ -47,6 +47,10 @@ type Observed struct {
 	// Containers holds the project's containers (one-off containers
 	// excluded) by service name, including services no longer defined.
 	Containers map[string][]Container
+	// OneOffs are the project's one-off containers (`berth run`), which
+	// only `down` acts on: `up`, the lifecycle commands and the orphan
+	// check leave them alone.
+	OneOffs []Container
 	// Networks and Volumes are keyed by engine name.
 	Networks map[string]Network
 	Volumes  map[string]Volume

@@ -132,6 +132,9 @@ const (
 	// creating the replacement and renaming it); the step finishes or
 	// undoes it.
 	Interrupted
+	// OneOff: `down` removes a one-off container of the project (one that
+	// `berth run` created).
+	OneOff
 )
 
 var reasonNames = map[Reason]string{
@@ -156,6 +159,7 @@ var reasonNames = map[Reason]string{
 	Requested:           "requested",
 	Interrupted:         "interrupted recreate",
 	BuildContextChanged: "build context changed",
+	OneOff:              "one-off container",
 }
 
 func (r Reason) String() string {

@@ -220,7 +220,7 @@ func resourceKind(res Resource) string {
 		return "network"
 	case VolumeResource:
 		return "volume"
-	case ContainerResource:
+	case ContainerResource, OneOffResource:
 		return "container"
 	case ImageResource:
 		return "image"

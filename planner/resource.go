@@ -21,6 +21,9 @@ const (
 	ServiceResource
 	// ImageResource is an image, by reference, and the service it is for.
 	ImageResource
+	// OneOffResource is a one-off container of a service (`berth run`),
+	// by its engine name.
+	OneOffResource
 )
 
 // Resource is the typed address of what an action is about.
@@ -54,8 +57,14 @@ func ImageRes(service, ref string) Resource {
 	return Resource{Kind: ImageResource, Service: service, Key: ref}
 }
 
+// OneOffRes is the resource of the one-off container name of service.
+func OneOffRes(service, name string) Resource {
+	return Resource{Kind: OneOffResource, Service: service, Key: name}
+}
+
 // String is the stable form plans and events show: "network:back",
-// "volume:data", "service:web:1", "service:db", "image:shop-web".
+// "volume:data", "service:web:1", "service:db", "image:shop-web",
+// "oneoff:web:shop-web-run-0123456789ab".
 func (r Resource) String() string {
 	switch r.Kind {
 	case NetworkResource:
@@ -68,6 +77,8 @@ func (r Resource) String() string {
 		return "service:" + r.Service
 	case ImageResource:
 		return "image:" + r.Key
+	case OneOffResource:
+		return "oneoff:" + r.Service + ":" + r.Key
 	}
 	return ""
 }
@@ -86,6 +97,12 @@ func ParseResource(s string) (Resource, error) {
 		return VolumeRes(rest), nil
 	case "image":
 		return Resource{Kind: ImageResource, Key: rest}, nil
+	case "oneoff":
+		svc, name, ok := strings.Cut(rest, ":")
+		if !ok || svc == "" || name == "" {
+			return Resource{}, fmt.Errorf("malformed one-off resource %q: want oneoff:SERVICE:NAME", s)
+		}
+		return OneOffRes(svc, name), nil
 	case "service":
 		svc, num, hasNum := strings.Cut(rest, ":")
 		if !hasNum {

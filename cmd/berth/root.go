@@ -133,7 +133,10 @@ func newRootCommand(s Streams) *cobra.Command {
 			"in the Docker Engine, shows the plan, and applies it.",
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          cobra.ArbitraryArgs,
+		// the flags before a command's name are the global ones, so that
+		// `berth -p NAME run -p 8080:80 SERVICE` means what it says
+		TraverseChildren: true,
+		Args:             cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if showVersion {
 				return runVersion(cmd.OutOrStdout(), versionOptions{})
@@ -184,6 +187,8 @@ func newRootCommand(s Streams) *cobra.Command {
 		newCpCommand(g),
 		newExportCommand(g),
 		newCommitCommand(g),
+
+		newRunCommand(g),
 		newWatchCommand(g),
 		newExecCommand(g),
 		newAttachCommand(g),

@@ -45,7 +45,9 @@ func (r *dockerRuntime) removeContainer(ctx context.Context, name string, anon b
 			}
 		}
 	}
-	if err := ignoreNotFound(r.c.api.ContainerRemove(ctx, name, container.RemoveOptions{RemoveVolumes: anon})); err != nil {
+	// a one-off container run with --rm that a stop ended is being
+	// removed by the engine already
+	if err := ignoreNotFound(r.c.api.ContainerRemove(ctx, name, container.RemoveOptions{RemoveVolumes: anon})); err != nil && !removalUnderWay(err) {
 		return err
 	}
 	for _, v := range inherited {
@@ -83,14 +85,49 @@ func (r *dockerRuntime) firstContainerID(ctx context.Context, service string) st
 }
 
 func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) error {
-	svc, number := a.Resource.Service, a.Resource.Number
-	s, ok := r.p.Compose.Services[svc]
+	s, ok := r.p.Compose.Services[a.Resource.Service]
 	if !ok {
-		return fmt.Errorf("service %q is not in the project", svc)
+		return fmt.Errorf("service %q is not in the project", a.Resource.Service)
 	}
+	_, err := r.create(ctx, s, createRequest{name: a.Name, ref: a.Image, number: a.Resource.Number, replaces: a.Replaces})
+	return err
+}
+
+// createRequest says which container of a service create creates.
+type createRequest struct {
+	name string
+	// ref is the image reference; "" means the service's.
+	ref string
+	// number is the container's number in its service; replaces the
+	// container a recreate replaces (whose anonymous volumes it takes).
+	number   int
+	replaces string
+	// oneOff, when set, makes it a one-off container (`berth run`).
+	oneOff *oneOffRequest
+}
+
+// oneOffRequest is what sets a one-off container apart.
+type oneOffRequest struct {
+	// slug is the random ID whose first 12 digits end its name.
+	slug string
+	// useAliases gives it the service's network aliases.
+	useAliases bool
+	// autoRemove has the engine remove it, and its anonymous volumes,
+	// when it exits (run --rm).
+	autoRemove bool
+	// stdin keeps its standard input open for an attach (run -i).
+	stdin bool
+}
+
+// create creates a container of service s (its `service:` references not
+// resolved yet) with Berth's and Compose's labels, copies its secrets and
+// configs in, and returns its ID: the one path by which `up` and `run`
+// create containers.
+func (r *dockerRuntime) create(ctx context.Context, s types.ServiceConfig, req createRequest) (string, error) {
+	svc := s.Name
 	s = planner.Resolve(s, func(dep string) string { return r.firstContainerID(ctx, dep) })
 
-	ref := a.Image
+	ref := req.ref
 	if ref == "" {
 		ref = project.ImageName(r.p.Compose, svc)
 	}
@@ -98,26 +135,26 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
 			if s.Build != nil {
-				return fmt.Errorf("service %q: image %s is not built yet: run `berth build %s` or `berth up --build`", svc, ref, svc)
+				return "", fmt.Errorf("service %q: image %s is not built yet: run `berth build %s` or `berth up --build`", svc, ref, svc)
 			}
-			return fmt.Errorf("service %q: image %s is not on this engine and Berth cannot pull it here: load it with `docker load` or build it", svc, ref)
+			return "", fmt.Errorf("service %q: image %s is not on this engine and Berth cannot pull it here: load it with `docker load` or build it", svc, ref)
 		}
-		return fmt.Errorf("service %q: inspecting image %s: %w", svc, ref, err)
+		return "", fmt.Errorf("service %q: inspecting image %s: %w", svc, ref, err)
 	}
 	hash, err := planner.ServiceHash(s)
 	if err != nil {
-		return err
+		return "", err
 	}
 	canonical, err := planner.ServiceSpec(s)
 	if err != nil {
-		return err
+		return "", err
 	}
 	labels := map[string]string{}
 	maps.Copy(labels, s.Labels)
 	maps.Copy(labels, map[string]string{
 		LabelProject:     r.p.Name(),
 		LabelService:     svc,
-		LabelNumber:      strconv.Itoa(number),
+		LabelNumber:      strconv.Itoa(req.number),
 		LabelOneOff:      "False",
 		LabelConfigHash:  hash,
 		LabelVersion:     ComposeVersion,
@@ -130,43 +167,53 @@ func (r *dockerRuntime) createContainer(ctx context.Context, a planner.Action) e
 	if len(r.p.EnvFiles) > 0 {
 		labels[LabelEnvironmentFile] = strings.Join(r.p.EnvFiles, ",")
 	}
-	spec, err := buildContainerSpecForAPI(r.p.Compose, s, number, labels, r.c.APIVersion)
-	if err != nil {
-		return err
+	var spec *containerSpec
+	if o := req.oneOff; o != nil {
+		// as Compose labels them: no number, a slug
+		delete(labels, LabelNumber)
+		labels[LabelOneOff] = "True"
+		labels[LabelSlug] = o.slug
+		if spec, err = buildOneOffSpec(r.p.Compose, s, req.name, o.useAliases, labels, r.c.APIVersion); err != nil {
+			return "", err
+		}
+		spec.Host.AutoRemove = o.autoRemove
+		spec.Config.AttachStdin, spec.Config.StdinOnce = o.stdin, o.stdin
+	} else if spec, err = buildContainerSpecForAPI(r.p.Compose, s, req.number, labels, r.c.APIVersion); err != nil {
+		return "", err
 	}
-	if a.Replaces != "" && !r.opts.RenewAnonVolumes {
-		if err := r.inheritAnonVolumes(ctx, spec, a.Replaces); err != nil {
-			return err
+	if req.replaces != "" && !r.opts.RenewAnonVolumes {
+		if err := r.inheritAnonVolumes(ctx, spec, req.replaces); err != nil {
+			return "", err
 		}
 	}
 	var platform *ocispec.Platform
 	if spec.Platform != "" {
 		pl, err := platforms.Parse(spec.Platform)
 		if err != nil {
-			return fmt.Errorf("service %q: platform %q: %w", svc, spec.Platform, err)
+			return "", fmt.Errorf("service %q: platform %q: %w", svc, spec.Platform, err)
 		}
 		platform = &pl
 	}
-	created, err := r.c.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, platform, a.Name)
+	created, err := r.c.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, platform, req.name)
 	if err != nil {
-		return fmt.Errorf("creating container %s: %w", a.Name, err)
+		return "", fmt.Errorf("creating container %s: %w", req.name, err)
 	}
 	r.mu.Lock()
-	r.specs[a.Name] = spec
+	r.specs[req.name] = spec
 	r.mu.Unlock()
 	if len(spec.Files) > 0 {
 		archive, err := tarFiles(spec.Files)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if err := r.c.api.CopyToContainer(ctx, created.ID, "/", archive, container.CopyToContainerOptions{}); err != nil {
 			// a container without its secrets must not be started by the
 			// next `up`: take it away again
 			_ = r.c.api.ContainerRemove(ctx, created.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
-			return fmt.Errorf("copying secrets and configs into %s: %w", a.Name, err)
+			return "", fmt.Errorf("copying secrets and configs into %s: %w", req.name, err)
 		}
 	}
-	return nil
+	return created.ID, nil
 }
 
 // inheritAnonVolumes gives the new container the anonymous volumes of the

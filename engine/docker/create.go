@@ -74,12 +74,14 @@ func buildContainerSpec(p *types.Project, s types.ServiceConfig, number int, lab
 // buildContainerSpecForAPI is buildContainerSpec for an engine speaking
 // apiVersion: fields that need a newer API are errors, never dropped.
 func buildContainerSpecForAPI(p *types.Project, s types.ServiceConfig, number int, labels map[string]string, apiVersion string) (*containerSpec, error) {
-	b := &specBuilder{p: p, s: s, number: number, api: apiVersion}
-	spec, err := b.build(labels)
-	if err != nil {
-		return nil, fmt.Errorf("service %q: %w", s.Name, err)
-	}
-	return spec, nil
+	return (&specBuilder{p: p, s: s, number: number, api: apiVersion}).spec(labels)
+}
+
+// buildOneOffSpec is buildContainerSpecForAPI for a one-off container
+// (`berth run`) named name: its only network alias is its name, unless
+// useAliases gives it the service's too (run --use-aliases).
+func buildOneOffSpec(p *types.Project, s types.ServiceConfig, name string, useAliases bool, labels map[string]string, apiVersion string) (*containerSpec, error) {
+	return (&specBuilder{p: p, s: s, api: apiVersion, oneOffName: name, useAliases: useAliases}).spec(labels)
 }
 
 // specBuilder carries what every part of the mapping needs.
@@ -88,6 +90,27 @@ type specBuilder struct {
 	s      types.ServiceConfig
 	number int
 	api    string
+	// oneOffName is the name of a one-off container, which has no number;
+	// useAliases gives it the service's network aliases.
+	oneOffName string
+	useAliases bool
+}
+
+// spec builds the spec, its errors naming the service.
+func (b *specBuilder) spec(labels map[string]string) (*containerSpec, error) {
+	spec, err := b.build(labels)
+	if err != nil {
+		return nil, fmt.Errorf("service %q: %w", b.s.Name, err)
+	}
+	return spec, nil
+}
+
+// containerName is the name of the container the spec is for.
+func (b *specBuilder) containerName() string {
+	if b.oneOffName != "" {
+		return b.oneOffName
+	}
+	return specContainerName(b.p, b.s.Name, b.number)
 }
 
 // needsAPI is the error for a field the engine's API version cannot carry.
@@ -964,11 +987,15 @@ func (b *specBuilder) networks(spec *containerSpec, links []string) error {
 		if name == "" {
 			name = key
 		}
-		ep := &network.EndpointSettings{
-			Aliases: []string{specContainerName(b.p, s.Name, b.number), s.Name},
+		ep := &network.EndpointSettings{Aliases: []string{b.containerName()}}
+		cfg := s.Networks[key]
+		if b.oneOffName == "" || b.useAliases {
+			ep.Aliases = append(ep.Aliases, s.Name)
+			if cfg != nil {
+				ep.Aliases = append(ep.Aliases, cfg.Aliases...)
+			}
 		}
-		if cfg := s.Networks[key]; cfg != nil {
-			ep.Aliases = append(ep.Aliases, cfg.Aliases...)
+		if cfg != nil {
 			if cfg.Ipv4Address != "" || cfg.Ipv6Address != "" || len(cfg.LinkLocalIPs) > 0 {
 				ep.IPAMConfig = &network.EndpointIPAMConfig{
 					IPv4Address:  cfg.Ipv4Address,

@@ -4,10 +4,12 @@ package docker
 // same values, so `docker compose` sees Berth's containers as its own and the
 // other way round; dev.berth.spec is Berth's addition.
 const (
-	LabelProject         = "com.docker.compose.project"
-	LabelService         = "com.docker.compose.service"
-	LabelNumber          = "com.docker.compose.container-number"
-	LabelOneOff          = "com.docker.compose.oneoff"
+	LabelProject = "com.docker.compose.project"
+	LabelService = "com.docker.compose.service"
+	LabelNumber  = "com.docker.compose.container-number"
+	LabelOneOff  = "com.docker.compose.oneoff"
+	// LabelSlug is the random ID of a one-off container (`berth run`).
+	LabelSlug            = "com.docker.compose.slug"
 	LabelConfigHash      = "com.docker.compose.config-hash"
 	LabelVersion         = "com.docker.compose.version"
 	LabelWorkingDir      = "com.docker.compose.project.working_dir"

@@ -63,10 +63,12 @@ func (c *Client) Observe(ctx context.Context, p *project.Project) (*planner.Obse
 	}
 
 	for _, s := range containers {
+		ctr := containerFromSummary(s)
 		if s.Labels[LabelOneOff] == "True" {
+			// `berth run`'s containers: only `down` acts on them
+			obs.OneOffs = append(obs.OneOffs, ctr)
 			continue
 		}
-		ctr := containerFromSummary(s)
 		obs.Containers[ctr.Service] = append(obs.Containers[ctr.Service], ctr)
 	}
 	for svc := range obs.Containers {

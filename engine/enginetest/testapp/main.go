@@ -12,6 +12,12 @@
 //	testapp get URL             print the body of GET URL; exit 1 if it fails
 //	testapp tty                 print "tty ROWSxCOLS" when stdin is a terminal (once it has a size), else "no tty"
 //	testapp echo                print each line read from stdin; a line "exit N" exits with N, SIGTERM with 0
+
+//	testapp args [ARG...]       print the arguments, space separated
+//	testapp env NAME            print the environment variable NAME
+//	testapp pwd                 print the working directory
+//	testapp id                  print the user and group IDs, uid:gid
+//	testapp stdin               copy standard input to standard output
 //
 // The server also answers /stat?path=P with P's permission bits in octal.
 package main
@@ -24,6 +30,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -98,6 +105,18 @@ func main() {
 		printTTY()
 	case "echo":
 		echo()
+
+	case "args":
+		fmt.Println(strings.Join(args[1:], " "))
+	case "env":
+		fmt.Println(os.Getenv(args[1]))
+	case "pwd":
+		wd, _ := os.Getwd()
+		fmt.Println(wd)
+	case "id":
+		fmt.Printf("%d:%d\n", os.Getuid(), os.Getgid())
+	case "stdin":
+		_, _ = io.Copy(os.Stdout, os.Stdin)
 	case "unhealthy":
 		fmt.Println("database is on fire")
 		os.Exit(1)

@@ -1,0 +1,457 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/volume"
+)
+
+// oneOffCompose has a server with a healthcheck and a published port, and an
+// app that waits for it and has an anonymous volume.
+const oneOffCompose = `
+services:
+  db:
+    image: IMAGE
+    healthcheck:
+      test: ["CMD", "/app", "health"]
+      interval: 1s
+      retries: 30
+  app:
+    image: IMAGE
+    command: ["exit", "0"]
+    environment: {FROM_FILE: "yes"}
+    ports: ["127.0.0.1::8080"]
+    volumes: [/scratch]
+    init: true
+    depends_on:
+      db: {condition: service_healthy}
+`
+
+// oneOffs lists the project's one-off containers on the engine.
+func (s *stack) oneOffs() []container.Summary {
+	s.t.Helper()
+	f := filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name), filters.Arg("label", "com.docker.compose.oneoff=True"))
+	cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true, Filters: f})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return cs
+}
+
+// containerAnonVolumes are the anonymous volumes a container mounts.
+func (s *stack) containerAnonVolumes(id string) []string {
+	s.t.Helper()
+	var out []string
+	for _, m := range s.inspect(id).Mounts {
+		if m.Type == "volume" && len(m.Name) == 64 {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+// volumeGone reports whether the engine no longer has volume name.
+func (s *stack) volumeGone(name string) bool {
+	vs, err := s.docker.VolumeList(context.Background(), volume.ListOptions{Filters: filters.NewArgs(filters.Arg("name", name))})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return len(vs.Volumes) == 0
+}
+
+// oneOffVolumes are the volumes the project's one-off containers mounted
+// since then, as the engine's events tell (the containers may be gone).
+func (s *stack) oneOffVolumes(since time.Time) []string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	until := strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10)
+	opts := events.ListOptions{Since: strconv.FormatInt(since.Unix(), 10), Until: until, Filters: filters.NewArgs(
+		filters.Arg("type", "container"), filters.Arg("event", "create"),
+		filters.Arg("label", "com.docker.compose.project="+s.name), filters.Arg("label", "com.docker.compose.oneoff=True"))}
+	ids := map[string]bool{}
+	for _, m := range s.events(ctx, opts) {
+		ids[m.Actor.ID] = true
+	}
+	opts.Filters = filters.NewArgs(filters.Arg("type", "volume"), filters.Arg("event", "mount"))
+	var out []string
+	for _, m := range s.events(ctx, opts) {
+		if ids[m.Actor.Attributes["container"]] && len(m.Actor.ID) == 64 && !slices.Contains(out, m.Actor.ID) {
+			out = append(out, m.Actor.ID)
+		}
+	}
+	return out
+}
+
+// events reads the engine's past events that opts (with Until) select.
+func (s *stack) events(ctx context.Context, opts events.ListOptions) []events.Message {
+	s.t.Helper()
+	msgs, errs := s.docker.Events(ctx, opts)
+	var out []events.Message
+	for {
+		select {
+		case m := <-msgs:
+			out = append(out, m)
+		case err := <-errs:
+			if err != nil && err != io.EOF {
+				s.t.Fatalf("reading engine events: %v", err)
+			}
+			return out
+		}
+	}
+}
+
+var oneOffName = regexp.MustCompile(`^(.+)-app-run-[0-9a-f]{12}$`)
+
+// TestRunExitCodeAndRemove: attached, Berth exits with the container's
+// code; --rm leaves no container and no anonymous volume; the one-off
+// container is Compose's (name, labels); dependencies come up first.
+func TestRunExitCodeAndRemove(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+
+	since := time.Now().Add(-time.Second)
+	code, out, errOut := s.berth(nil, "run", "--rm", "app", "exit", "3")
+	if code != 3 {
+		t.Fatalf("run --rm app exit 3: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	vols := s.oneOffVolumes(since)
+	if len(vols) != 1 {
+		t.Fatalf("the one-off container mounted anonymous volumes %v, want the one of /scratch", vols)
+	}
+	if !s.volumeGone(vols[0]) {
+		t.Fatalf("--rm left the anonymous volume %s", vols[0])
+	}
+	if got := s.ps()[s.container("db", 1)]; got.State != "running" || got.Health != "healthy" {
+		t.Fatalf("the dependency db after run: %+v", got)
+	}
+	if _, ok := s.ps()[s.container("app", 1)]; ok {
+		t.Fatal("run created the service's own container")
+	}
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("--rm left %s", left[0].Names)
+	}
+
+	t.Run("output and arguments", func(t *testing.T) {
+		code, out, errOut := s.berth(nil, "run", "--rm", "-T", "app", "args", "one", "--two")
+		if code != 0 || out != "one --two\n" {
+			t.Fatalf("run app args one --two: exit %d, stdout %q\nstderr:\n%s", code, out, errOut)
+		}
+	})
+
+	t.Run("without --rm the container stays, named and labelled as Compose does", func(t *testing.T) {
+		s.ok(nil, "run", "app", "exit", "0")
+		left := s.oneOffs()
+		if len(left) != 1 {
+			t.Fatalf("%d one-off containers, want 1", len(left))
+		}
+		c := left[0]
+		if name := strings.TrimPrefix(c.Names[0], "/"); !oneOffName.MatchString(name) || !strings.HasPrefix(name, s.name+"-") {
+			t.Fatalf("one-off container named %q", name)
+		}
+		l := c.Labels
+		if l["com.docker.compose.service"] != "app" || len(l["com.docker.compose.slug"]) != 64 || l["com.docker.compose.container-number"] != "" || l["com.docker.compose.config-hash"] == "" {
+			t.Fatalf("labels: %v", l)
+		}
+		if !strings.HasSuffix(strings.TrimPrefix(c.Names[0], "/"), l["com.docker.compose.slug"][:12]) {
+			t.Fatalf("name %s does not end with the slug's first 12 digits %s", c.Names[0], l["com.docker.compose.slug"])
+		}
+		if ins := s.inspect(c.ID); ins.HostConfig.RestartPolicy.Name != "" && ins.HostConfig.RestartPolicy.Name != "no" {
+			t.Fatalf("restart policy %q", ins.HostConfig.RestartPolicy.Name)
+		}
+
+		// up and plan leave it alone, --remove-orphans too; down removes it
+		if out := s.ok(nil, "plan", "db"); out != "No changes.\n" {
+			t.Fatalf("plan with a one-off container:\n%s", out)
+		}
+		s.ok(nil, "up", "-d", "--remove-orphans", "db")
+		if len(s.oneOffs()) != 1 {
+			t.Fatal("up --remove-orphans removed the one-off container")
+		}
+		vols := s.containerAnonVolumes(c.ID)
+		s.ok(nil, "down", "-v")
+		if left := s.oneOffs(); len(left) != 0 {
+			t.Fatalf("down left the one-off container %s", left[0].Names)
+		}
+		for _, v := range vols {
+			if !s.volumeGone(v) {
+				t.Errorf("down -v left the one-off container's anonymous volume %s", v)
+			}
+		}
+	})
+}
+
+// TestRunInterrupted: Ctrl-C while the container runs stops and removes a
+// --rm container, with its anonymous volume, and exits 130.
+func TestRunInterrupted(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	cmd, _, stderr, wait := s.start("run", "--rm", "--no-deps", "app", "sleep")
+	var id string
+	eventually(t, "the one-off container to run", func() bool {
+		for _, c := range s.oneOffs() {
+			if c.State == "running" {
+				id = c.ID
+				return true
+			}
+		}
+		return false
+	})
+	vols := s.containerAnonVolumes(id)
+	if len(vols) != 1 {
+		t.Fatalf("anonymous volumes %v, want the one of /scratch", vols)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := wait(); code != 130 {
+		t.Fatalf("run after Ctrl-C: exit %d, want 130\nstderr:\n%s", code, stderr)
+	}
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("Ctrl-C left %s", left[0].Names)
+	}
+	if !s.volumeGone(vols[0]) {
+		t.Fatalf("Ctrl-C left the anonymous volume %s", vols[0])
+	}
+	if _, ok := s.ps()[s.container("db", 1)]; ok {
+		t.Fatal("--no-deps started the dependency")
+	}
+}
+
+// TestRunOverrides: -e, --entrypoint, -w, -u, --name, -l and -d.
+func TestRunOverrides(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	run := func(args ...string) string {
+		t.Helper()
+		return s.ok([]string{"FROM_HOST=host"}, append([]string{"run", "--rm", "--no-deps"}, args...)...)
+	}
+	if out := run("-e", "A=1", "-e", "FROM_HOST", "app", "env", "A"); out != "1\n" {
+		t.Errorf("-e A=1: %q", out)
+	}
+	if out := run("-e", "FROM_HOST", "app", "env", "FROM_HOST"); out != "host\n" {
+		t.Errorf("-e FROM_HOST: %q", out)
+	}
+	if out := run("app", "env", "FROM_FILE"); out != "yes\n" {
+		t.Errorf("the service's environment: %q", out)
+	}
+	if out := run("--entrypoint", "/app args", "app"); out != "\n" {
+		t.Errorf("--entrypoint without a command clears the command: %q", out)
+	}
+	if out := run("--entrypoint", "/app args", "app", "x", "y"); out != "x y\n" {
+		t.Errorf("--entrypoint with a command: %q", out)
+	}
+	if out := run("-w", "/work/dir", "app", "pwd"); out != "/work/dir\n" {
+		t.Errorf("-w: %q", out)
+	}
+	if out := run("-u", "1234:5678", "app", "id"); out != "1234:5678\n" {
+		t.Errorf("-u: %q", out)
+	}
+
+	name := s.name + "-named"
+	if out := s.ok(nil, "run", "-d", "--no-deps", "--name", name, "-l", "team=blue", "app", "sleep"); out != name+"\n" {
+		t.Fatalf("run -d --name printed %q, want the name", out)
+	}
+	ins := s.inspect(name)
+	if !ins.State.Running || ins.Config.Labels["team"] != "blue" || ins.Config.Labels["com.docker.compose.oneoff"] != "True" {
+		t.Fatalf("run -d --name -l: running %v, labels %v", ins.State.Running, ins.Config.Labels)
+	}
+	aliases := func(name string) []string {
+		var out []string
+		for _, ep := range s.inspect(name).NetworkSettings.Networks {
+			out = append(out, ep.Aliases...)
+		}
+		return out
+	}
+	if got := aliases(name); slices.Contains(got, "app") {
+		t.Errorf("a one-off container has the service's alias without --use-aliases: %v", got)
+	}
+	// --rm -d: the engine removes it when it exits, down included
+	out := s.ok(nil, "run", "-d", "--rm", "--no-deps", "--use-aliases", "--cap-add", "NET_ADMIN", "app", "sleep")
+	name = strings.TrimSpace(out)
+	if !oneOffName.MatchString(name) {
+		t.Fatalf("run -d printed %q, want the container's name", out)
+	}
+	if ins := s.inspect(name); !ins.HostConfig.AutoRemove || !slices.Contains(ins.HostConfig.CapAdd, "CAP_NET_ADMIN") && !slices.Contains(ins.HostConfig.CapAdd, "NET_ADMIN") || !slices.Contains(aliases(name), "app") {
+		t.Fatalf("run -d --rm --use-aliases --cap-add NET_ADMIN: auto-remove %v, cap_add %v, aliases %v", ins.HostConfig.AutoRemove, ins.HostConfig.CapAdd, aliases(name))
+	}
+	s.ok(nil, "down")
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("down left %s", left[0].Names)
+	}
+}
+
+// TestRunPorts: the service's ports are published only with
+// --service-ports; -p publishes others.
+func TestRunPorts(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	run := func(args ...string) container.InspectResponse {
+		t.Helper()
+		name := strings.TrimSpace(s.ok(nil, append([]string{"run", "-d", "--no-deps"}, append(args, "app", "serve")...)...))
+		return s.inspect(name)
+	}
+	if got := run().HostConfig.PortBindings; len(got) != 0 {
+		t.Errorf("run without --service-ports publishes %v", got)
+	}
+	if got := run("-p", "127.0.0.1::8080", "-p", "127.0.0.1::9090").HostConfig.PortBindings; len(got) != 2 {
+		t.Errorf("run -p -p publishes %v, want 2 ports", got)
+	}
+	ins := run("--service-ports")
+	if got := ins.HostConfig.PortBindings; len(got) != 1 {
+		t.Fatalf("run --service-ports publishes %v, want the service's port", got)
+	}
+	var url string
+	eventually(t, "the published port", func() bool {
+		ins = s.inspect(ins.ID)
+		if b := ins.NetworkSettings.Ports["8080/tcp"]; len(b) > 0 && b[0].HostPort != "" {
+			url = "http://127.0.0.1:" + b[0].HostPort + "/"
+			return true
+		}
+		return false
+	})
+	c := http.Client{Timeout: 2 * time.Second}
+	eventually(t, "the one-off server to answer on "+url, func() bool {
+		resp, err := c.Get(url)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+}
+
+// TestRunBadInput: mistakes are named, exit 1 or 2, and create nothing.
+func TestRunBadInput(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "nope"}, 1, "nope"},
+		{[]string{"run", "-e", "=x", "app"}, 2, `"=x"`},
+		{[]string{"run", "-p", "notaport", "app"}, 2, "notaport"},
+		{[]string{"run", "-v", "undeclared:/data", "app"}, 2, "undeclared"},
+		{[]string{"run", "-v", ":", "app"}, 2, "--volume"},
+		{[]string{"run", "-l", "novalue", "app"}, 2, "novalue"},
+		{[]string{"run", "-P", "-p", "8080", "app"}, 2, "--service-ports"},
+		{[]string{"run", "-T", "-t", "app"}, 2, "--tty"},
+		{[]string{"run", "--pull", "sometimes", "app"}, 2, "sometimes"},
+		{[]string{"run", "-v", "/x:relative", "app"}, 2, "absolute"},
+		{[]string{"run"}, 2, "SERVICE"},
+	} {
+		code, _, errOut := s.berth(nil, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("berth %s: exit %d (want %d)\n%s", strings.Join(tc.args, " "), code, tc.code, errOut)
+		}
+	}
+	if ps := s.ps(); len(ps) != 0 {
+		t.Fatalf("bad input created %v", ps)
+	}
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("bad input created %s", left[0].Names)
+	}
+}
+
+// TestRunStdin: the container's input is Berth's (-i is on by default).
+func TestRunStdin(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	cmd := exec.Command(berthBin, "-p", s.name, "run", "--rm", "--no-deps", "-T", "app", "stdin")
+	cmd.Dir, cmd.Env = s.dir, s.environ
+	cmd.Stdin = strings.NewReader("line one\nline two\n")
+	out, err := cmd.Output()
+	if code := exitCode(t, err); code != 0 || string(out) != "line one\nline two\n" {
+		t.Fatalf("run app stdin: exit %d, stdout %q", code, out)
+	}
+	cmd = exec.Command(berthBin, "-p", s.name, "run", "--rm", "--no-deps", "-i=false", "app", "stdin")
+	cmd.Dir, cmd.Env = s.dir, s.environ
+	cmd.Stdin = strings.NewReader("not read\n")
+	out, err = cmd.Output()
+	if code := exitCode(t, err); code != 0 || len(out) != 0 {
+		t.Fatalf("run -i=false app stdin: exit %d, stdout %q", code, out)
+	}
+}
+
+// TestRunBuild: the service's image is built when it is missing (or with
+// --build) before its one-off container is created.
+func TestRunBuild(t *testing.T) {
+	s := newStack(t)
+	if err := os.MkdirAll(filepath.Join(s.dir, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "app", "Dockerfile"), []byte("FROM "+s.image+"\nLABEL berth.test.gen=1\nENV BUILT=yes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.write("services:\n  app:\n    build: ./app\n")
+	t.Cleanup(s.removeBuiltImages)
+	if out := s.ok(nil, "run", "--rm", "app", "env", "BUILT"); out != "yes\n" {
+		t.Fatalf("run of a service whose image is missing: %q", out)
+	}
+	code, out, errOut := s.berth(nil, "--progress", "plain", "run", "--rm", "--build", "app", "env", "BUILT")
+	if code != 0 || out != "yes\n" || !strings.Contains(errOut, "--build") {
+		t.Fatalf("run --build: exit %d, stdout %q\nstderr:\n%s", code, out, errOut)
+	}
+}
+
+// TestRunInterruptedTwice: a second Ctrl-C kills a container that does
+// not stop on its stop signal, instead of waiting out its grace period.
+func TestRunInterruptedTwice(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  stubborn:
+    image: IMAGE
+    command: ["sleep"]
+    stop_signal: SIGUSR1
+    stop_grace_period: 90s
+`)
+	cmd, _, stderr, wait := s.start("run", "--rm", "stubborn")
+	eventually(t, "the one-off container to run", func() bool {
+		cs := s.oneOffs()
+		return len(cs) == 1 && cs[0].State == "running"
+	})
+	start := time.Now()
+	exited := make(chan int, 1)
+	go func() { exited <- wait() }()
+	// Ctrl-C, then Ctrl-C again until Berth has taken the container away
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	var code int
+	for done := false; !done; {
+		select {
+		case code = <-exited:
+			done = true
+		case <-tick.C:
+			_ = cmd.Process.Signal(os.Interrupt)
+		}
+	}
+	if code != 130 {
+		t.Fatalf("run after two Ctrl-C: exit %d, want 130\nstderr:\n%s", code, stderr)
+	}
+	if d := time.Since(start); d > 45*time.Second {
+		t.Fatalf("the second Ctrl-C did not kill the container: Berth took %s", d)
+	}
+	if !strings.Contains(stderr.String(), "killed and removed") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("two Ctrl-C left %s", left[0].Names)
+	}
+}
