@@ -62,7 +62,7 @@ func usageError(format string, args ...any) error {
 // code. It never panics on bad input and never calls os.Exit.
 func Run(ctx context.Context, args []string, s Streams) int {
 	root := newRootCommand(s)
-	root.SetArgs(args)
+	root.SetArgs(rmForceArgs(args))
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
@@ -182,6 +182,15 @@ func newRootCommand(s Streams) *cobra.Command {
 		newPullCommand(g),
 		newWatchCommand(g),
 		newVersionCommand(),
+	)
+	root.AddCommand(
+		newRmCommand(g),
+		newCreateCommand(g),
+		newScaleCommand(g),
+		newPortCommand(g),
+		newImagesCommand(g),
+		newVolumesCommand(g),
+		newLsCommand(g),
 	)
 	root.AddCommand(newLifecycleCommands(g)...)
 	return root
