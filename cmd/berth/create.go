@@ -8,6 +8,7 @@ import (
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/docker"
+	"github.com/berth-dev/berth/planner"
 )
 
 // createOptions are the flags of `berth create`.
@@ -58,12 +59,21 @@ func runCreate(ctx context.Context, stdout, stderr io.Writer, o *createOptions, 
 	}
 	defer b.Close()
 	pr := newProgress(stderr, o.progress, nil)
+	var sink engine.Sink = pr
+	if o.quietPull {
+		// the pulls' own output lines are dropped; their start and end stay
+		sink = engine.SinkFunc(func(e engine.Event) {
+			if e.Status != engine.Progress || e.Action.Kind != planner.PullImage {
+				pr.Event(e)
+			}
+		})
+	}
 	res, err := engine.Create(ctx, b, p, engine.UpOptions{
 		Plan:     opt,
 		Images:   images,
 		Parallel: o.parallel,
 		DryRun:   o.dryRun,
-	}, pr)
+	}, sink)
 	pr.close()
 	if err != nil {
 		return err
