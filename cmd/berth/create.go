@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
 	"github.com/berth-dev/berth/planner"
 )
 
@@ -53,33 +52,16 @@ func runCreate(ctx context.Context, stdout, stderr io.Writer, o *createOptions, 
 	if err != nil {
 		return err
 	}
-	b, err := docker.Connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	pr := newProgress(stderr, o.progress, nil)
-	var sink engine.Sink = pr
+	var quiet func(engine.Sink) engine.Sink
 	if o.quietPull {
 		// the pulls' own output lines are dropped; their start and end stay
-		sink = engine.SinkFunc(func(e engine.Event) {
-			if e.Status != engine.Progress || e.Action.Kind != planner.PullImage {
-				pr.Event(e)
-			}
-		})
+		quiet = func(pr engine.Sink) engine.Sink {
+			return engine.SinkFunc(func(e engine.Event) {
+				if e.Status != engine.Progress || e.Action.Kind != planner.PullImage {
+					pr.Event(e)
+				}
+			})
+		}
 	}
-	res, err := engine.Create(ctx, b, p, engine.UpOptions{
-		Plan:     opt,
-		Images:   images,
-		Parallel: o.parallel,
-		DryRun:   o.dryRun,
-	}, sink)
-	pr.close()
-	if err != nil {
-		return err
-	}
-	if o.dryRun {
-		return renderPlan(stdout, p, res.Plan, "text")
-	}
-	return nil
+	return o.runUpPlan(ctx, stdout, stderr, p, engine.Create, engine.UpOptions{Plan: opt, Images: images}, quiet)
 }

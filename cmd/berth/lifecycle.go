@@ -97,10 +97,8 @@ func runLifecycle(ctx context.Context, stdout, stderr io.Writer, o *lifecycleOpt
 	if err != nil {
 		return err
 	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return usageError("no such service: %q", s)
-		}
+	if err := checkServices(p, services...); err != nil {
+		return err
 	}
 	b, err := docker.Connect(ctx)
 	if err != nil {

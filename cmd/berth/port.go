@@ -62,8 +62,8 @@ func runPort(ctx context.Context, stdout io.Writer, o *portOptions, service, pri
 	if err != nil {
 		return err
 	}
-	if !p.Graph.Has(service) {
-		return fmt.Errorf("no such service: %q (services: %s)", service, strings.Join(p.Graph.Services(), ", "))
+	if err := checkServices(p, service); err != nil {
+		return err
 	}
 	c, err := docker.Connect(ctx)
 	if err != nil {

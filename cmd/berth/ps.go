@@ -94,10 +94,8 @@ func runPs(ctx context.Context, stdout io.Writer, o *psOptions, services []strin
 	if err != nil {
 		return err
 	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return fmt.Errorf("no such service: %q (services: %s)", s, strings.Join(p.Graph.Services(), ", "))
-		}
+	if err := checkServices(p, services...); err != nil {
+		return err
 	}
 	if len(services) == 0 && !o.orphans {
 		services = p.Graph.Services()

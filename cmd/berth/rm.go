@@ -54,10 +54,8 @@ func runRm(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *rm
 	if err != nil {
 		return err
 	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return fmt.Errorf("no such service: %q (services: %s)", s, strings.Join(p.Graph.Services(), ", "))
-		}
+	if err := checkServices(p, services...); err != nil {
+		return err
 	}
 	b, err := docker.Connect(ctx)
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
 	"github.com/berth-dev/berth/planner"
 )
 
@@ -81,31 +80,14 @@ func runScale(ctx context.Context, stdout, stderr io.Writer, o *scaleOptions, ar
 	if err != nil {
 		return err
 	}
+	if err := checkServices(p, services...); err != nil {
+		return err
+	}
 	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return fmt.Errorf("no such service: %q (services: %s)", s, strings.Join(p.Graph.Services(), ", "))
-		}
 		if n := scale[s]; n > 1 && p.Compose.Services[s].ContainerName != "" {
 			return fmt.Errorf("service %q sets container_name %q: it cannot have %d containers", s, p.Compose.Services[s].ContainerName, n)
 		}
 	}
-	b, err := docker.Connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	pr := newProgress(stderr, o.progress, nil)
-	res, err := engine.Up(ctx, b, p, engine.UpOptions{
-		Plan:     planner.Options{Services: services, NoDeps: o.noDeps, Scale: scale},
-		Parallel: o.parallel,
-		DryRun:   o.dryRun,
-	}, pr)
-	pr.close()
-	if err != nil {
-		return err
-	}
-	if o.dryRun {
-		return renderPlan(stdout, p, res.Plan, "text")
-	}
-	return nil
+	opts := engine.UpOptions{Plan: planner.Options{Services: services, NoDeps: o.noDeps, Scale: scale}}
+	return o.runUpPlan(ctx, stdout, stderr, p, engine.Up, opts, nil)
 }

@@ -79,10 +79,8 @@ func runVolumes(ctx context.Context, stdout io.Writer, o *volumesOptions, servic
 	if err != nil {
 		return err
 	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return fmt.Errorf("no such service: %q (services: %s)", s, strings.Join(p.Graph.Services(), ", "))
-		}
+	if err := checkServices(p, services...); err != nil {
+		return err
 	}
 	c, err := docker.Connect(ctx)
 	if err != nil {
