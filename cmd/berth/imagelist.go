@@ -51,11 +51,8 @@ func runImages(ctx context.Context, stdout io.Writer, o *imagesOptions, services
 	if o.format != "table" && o.format != "json" {
 		return usageError("invalid --format %q: use table or json", o.format)
 	}
-	p, err := o.load(ctx, nil)
+	p, err := o.loadChecked(ctx, services, false)
 	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services...); err != nil {
 		return err
 	}
 	c, err := docker.Connect(ctx)

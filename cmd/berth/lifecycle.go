@@ -93,11 +93,8 @@ func runLifecycle(ctx context.Context, stdout, stderr io.Writer, o *lifecycleOpt
 			return usageError("-s/--signal: %w", err)
 		}
 	}
-	p, err := o.loadForChange(ctx, services)
+	p, err := o.loadChecked(ctx, services, true)
 	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services...); err != nil {
 		return err
 	}
 	b, err := docker.Connect(ctx)

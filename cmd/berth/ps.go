@@ -90,11 +90,8 @@ func runPs(ctx context.Context, stdout io.Writer, o *psOptions, services []strin
 	if err != nil {
 		return err
 	}
-	p, err := o.load(ctx, nil)
+	p, err := o.loadChecked(ctx, services, false)
 	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services...); err != nil {
 		return err
 	}
 	if len(services) == 0 && !o.orphans {

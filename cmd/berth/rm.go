@@ -50,11 +50,8 @@ func newRmCommand(g *globalOptions) *cobra.Command {
 // runRm plans the removal, names the containers it would remove and asks
 // (unless -f or --dry-run), then removes them through the plan.
 func runRm(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *rmOptions, services []string) error {
-	p, err := o.loadForChange(ctx, services)
+	p, err := o.loadChecked(ctx, services, true)
 	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services...); err != nil {
 		return err
 	}
 	b, err := docker.Connect(ctx)

@@ -22,6 +22,23 @@ func checkServices(p *project.Project, services ...string) error {
 	return nil
 }
 
+// loadChecked loads the whole project (for a change: with the named
+// services' profiles enabled, see loadForChange) and checks that it
+// defines the services.
+func (g *globalOptions) loadChecked(ctx context.Context, services []string, forChange bool) (*project.Project, error) {
+	var p *project.Project
+	var err error
+	if forChange {
+		p, err = g.loadForChange(ctx, services)
+	} else {
+		p, err = g.load(ctx, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, checkServices(p, services...)
+}
+
 // upOperation is engine.Up or engine.Create.
 type upOperation func(ctx context.Context, b engine.Backend, p *project.Project, o engine.UpOptions, sink engine.Sink) (*engine.UpResult, error)
 

@@ -75,11 +75,8 @@ func toVolumeJSON(v engine.VolumeInfo) *volumeJSON {
 }
 
 func runVolumes(ctx context.Context, stdout io.Writer, o *volumesOptions, services []string) error {
-	p, err := o.load(ctx, nil)
+	p, err := o.loadChecked(ctx, services, false)
 	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services...); err != nil {
 		return err
 	}
 	c, err := docker.Connect(ctx)
