@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -115,6 +116,9 @@ func runLifecycle(ctx context.Context, stdout, stderr io.Writer, o *lifecycleOpt
 	}
 	if o.dryRun && plan != nil {
 		return renderPlan(stdout, p, plan, "text")
+	}
+	if o.signal != "" && plan != nil && len(plan.Actions) == 0 {
+		fmt.Fprintln(stderr, "No container to kill") // as Compose says
 	}
 	return nil
 }

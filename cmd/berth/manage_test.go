@@ -258,6 +258,9 @@ services:
 	if got := s.states(); got != web+"=exited" {
 		t.Fatalf("after kill --remove-orphans: %s", got)
 	}
+	if code, _, errOut := s.berth(nil, "kill"); code != 0 || !strings.Contains(errOut, "No container to kill") {
+		t.Errorf("kill with nothing running: exit %d\n%s", code, errOut)
+	}
 	s.ok(nil, "down")
 }
 
