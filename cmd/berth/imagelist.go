@@ -64,6 +64,11 @@ func runImages(ctx context.Context, stdout io.Writer, o *imagesOptions, services
 	if err != nil {
 		return err
 	}
+	for i := range images {
+		if images[i].Platform == "" { // the image is gone
+			images[i].Platform = "unknown"
+		}
+	}
 	switch {
 	case o.quiet:
 		var ids []string

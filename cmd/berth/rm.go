@@ -120,6 +120,9 @@ var globalValueFlags = []string{"-f", "--file", "-p", "--project-name", "--proje
 // Compose (`berth -f stack.yaml rm -f`). Combined short flags (-fsv) are
 // split. Other commands' arguments are returned as they are.
 func rmForceArgs(args []string) []string {
+	if len(args) > 0 && strings.HasPrefix(args[0], "__complete") { // shell completion of the same line
+		return append([]string{args[0]}, rmForceArgs(args[1:])...)
+	}
 	i := 0
 	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
 		if slices.Contains(globalValueFlags, args[i]) {

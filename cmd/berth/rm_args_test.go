@@ -14,6 +14,7 @@ func TestRmForceArgs(t *testing.T) {
 		{[]string{"rm", "--file", "x.yaml"}, []string{"rm", "--file", "x.yaml"}},
 		{[]string{"up", "-f", "x.yaml"}, []string{"up", "-f", "x.yaml"}},
 		{[]string{"-f", "rm", "ps"}, []string{"-f", "rm", "ps"}},
+		{[]string{"__complete", "rm", "-f", ""}, []string{"__complete", "rm", "--force", ""}},
 		{nil, nil},
 	}
 	for _, tt := range tests {
