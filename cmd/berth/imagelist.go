@@ -51,7 +51,7 @@ func runImages(ctx context.Context, stdout io.Writer, o *imagesOptions, services
 	if o.format != "table" && o.format != "json" {
 		return usageError("invalid --format %q: use table or json", o.format)
 	}
-	p, err := o.loadChecked(ctx, services, false)
+	_, name, err := o.projectOrName(ctx, services)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func runImages(ctx context.Context, stdout io.Writer, o *imagesOptions, services
 		return err
 	}
 	defer c.Close()
-	images, err := c.ContainerImages(ctx, p.Name(), services)
+	images, err := c.ContainerImages(ctx, name, services)
 	if err != nil {
 		return err
 	}

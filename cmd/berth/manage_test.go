@@ -16,10 +16,17 @@ import (
 // stderr.
 func (s *stack) berthIn(stdin string, args ...string) (int, string, string) {
 	s.t.Helper()
+	return s.berthAt(s.dir, stdin, args...)
+}
+
+// berthAt runs berth in dir with stdin and returns its exit code, stdout
+// and stderr.
+func (s *stack) berthAt(dir, stdin string, args ...string) (int, string, string) {
+	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
-	cmd.Dir = s.dir
+	cmd.Dir = dir
 	cmd.Env = s.environ
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
@@ -305,5 +312,23 @@ services:
 	s.fails(2, []string{"SERVICE and PRIVATE_PORT"}, "port", "web")
 	s.fails(2, []string{`invalid --protocol "icmp"`}, "port", "--protocol", "icmp", "web", "8080")
 	s.fails(1, []string{"no port 8080/tcp for container " + s.container("db", 1)}, "port", "db", "8080")
+
+	// without a compose file, -p names the project, as with Compose
+	empty := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"port", "web", "8080"}, published(s.container("web", 1), 8080, "tcp") + "\n"},
+		{[]string{"ps", "--services"}, "db\nweb\n"},
+		{[]string{"volumes", "-q"}, ""},
+	} {
+		if code, out, errOut := s.berthAt(empty, "", c.args...); code != 0 || out != c.want {
+			t.Errorf("berth -p NAME %s without a compose file: exit %d, %q, want %q\n%s", strings.Join(c.args, " "), code, out, c.want, errOut)
+		}
+	}
+	if code, _, errOut := s.berthAt(empty, "", "kill"); code != 1 || !strings.Contains(errOut, "no configuration file provided") {
+		t.Errorf("kill without a compose file: exit %d\n%s", code, errOut)
+	}
 	s.ok(nil, "down")
 }

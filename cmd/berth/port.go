@@ -58,11 +58,8 @@ func runPort(ctx context.Context, stdout io.Writer, o *portOptions, service, pri
 	if o.index < 0 {
 		return usageError("invalid --index %d: container numbers start at 1", o.index)
 	}
-	p, err := o.load(ctx, nil)
+	_, name, err := o.projectOrName(ctx, []string{service})
 	if err != nil {
-		return err
-	}
-	if err := checkServices(p, service); err != nil {
 		return err
 	}
 	c, err := docker.Connect(ctx)
@@ -70,7 +67,7 @@ func runPort(ctx context.Context, stdout io.Writer, o *portOptions, service, pri
 		return err
 	}
 	defer c.Close()
-	list, err := c.Containers(ctx, engine.ContainerQuery{Project: p.Name(), OneOff: true})
+	list, err := c.Containers(ctx, engine.ContainerQuery{Project: name, OneOff: true})
 	if err != nil {
 		return err
 	}

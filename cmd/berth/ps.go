@@ -90,11 +90,11 @@ func runPs(ctx context.Context, stdout io.Writer, o *psOptions, services []strin
 	if err != nil {
 		return err
 	}
-	p, err := o.loadChecked(ctx, services, false)
+	p, name, err := o.projectOrName(ctx, services)
 	if err != nil {
 		return err
 	}
-	if len(services) == 0 && !o.orphans {
+	if len(services) == 0 && !o.orphans && p != nil {
 		services = p.Graph.Services()
 	}
 	c, err := docker.Connect(ctx)
@@ -102,7 +102,7 @@ func runPs(ctx context.Context, stdout io.Writer, o *psOptions, services []strin
 		return err
 	}
 	defer c.Close()
-	list, err := c.Containers(ctx, engine.ContainerQuery{Project: p.Name(), All: o.all || len(statuses) > 0, OneOff: o.all})
+	list, err := c.Containers(ctx, engine.ContainerQuery{Project: name, All: o.all || len(statuses) > 0, OneOff: o.all})
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func toVolumeJSON(v engine.VolumeInfo) *volumeJSON {
 }
 
 func runVolumes(ctx context.Context, stdout io.Writer, o *volumesOptions, services []string) error {
-	p, err := o.loadChecked(ctx, services, false)
+	_, name, err := o.projectOrName(ctx, services)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func runVolumes(ctx context.Context, stdout io.Writer, o *volumesOptions, servic
 		return err
 	}
 	defer c.Close()
-	vols, err := c.Volumes(ctx, p.Name(), services)
+	vols, err := c.Volumes(ctx, name, services)
 	if err != nil {
 		return err
 	}
