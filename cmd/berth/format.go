@@ -29,11 +29,14 @@ var templateFuncs = template.FuncMap{
 	},
 	"split": strings.Split,
 	"join":  joinAny,
-	"title": func(s string) string {
-		if s == "" {
-			return s
+	"title": func(s string) string { // each word capitalised, as strings.Title did
+		words := strings.Split(s, " ")
+		for i, w := range words {
+			if w != "" {
+				words[i] = strings.ToUpper(w[:1]) + w[1:]
+			}
 		}
-		return strings.ToUpper(s[:1]) + s[1:]
+		return strings.Join(words, " ")
 	},
 	"lower": strings.ToLower,
 	"upper": strings.ToUpper,

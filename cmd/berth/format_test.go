@@ -29,7 +29,7 @@ func TestWriteFormatted(t *testing.T) {
 		{"{{.Name}}", "shop-web-1\nshop-db-10\n"},
 		{`{{.Name}}\t{{join .Tags ","}} {{upper .Status}} {{.Label "x"}}`, "shop-web-1\ta,b UP 2 MINUTES label-x\nshop-db-10\t EXITED (0) label-x\n"},
 		{"json", `{"Name":"shop-web-1","Status":"Up 2 minutes","Tags":["a","b"]}` + "\n" + `{"Name":"shop-db-10","Status":"Exited (0)","Tags":null}` + "\n"},
-		{"{{json .Name}} {{truncate .Name 4}} {{lower (title .Status)}}", "\"shop-web-1\" shop up 2 minutes\n\"shop-db-10\" shop exited (0)\n"},
+		{"{{json .Name}} {{truncate .Name 4}} {{lower (title .Status)}} {{title .Status}}", "\"shop-web-1\" shop up 2 minutes Up 2 Minutes\n\"shop-db-10\" shop exited (0) Exited (0)\n"},
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer
