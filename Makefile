@@ -9,7 +9,7 @@ FUZZTIME      ?= 30s
 EXAMPLE       := examples/microservices/compose.yaml
 COMPOSE_VERSION ?= v5.5.0
 COMPOSE_BIN   ?= $(CURDIR)/.cache/compose-$(COMPOSE_VERSION)/docker-compose
-COMPAT_TEST   := BERTH_REQUIRE_DOCKER=1 $(GO) test -tags compat -count=1 -run '^(TestConfigGolden|TestComposeInterop|TestComposeDefaultPlatform|TestDayTwoCommandsMatchCompose)$$' ./cmd/berth -compose $(COMPOSE_BIN)
+COMPAT_TEST   := BERTH_REQUIRE_DOCKER=1 $(GO) test -tags compat -count=1 -run '^(TestConfigGolden|TestComposeInterop|TestComposeDefaultPlatform|TestDayTwoCommandsMatchCompose|TestLsFindsCompose)$$' ./cmd/berth -compose $(COMPOSE_BIN)
 
 .PHONY: all build test compat lint fuzz demo demo-down bench clean seed-images
 

@@ -153,6 +153,14 @@ type ContainerInfo struct {
 	Health   string // "", starting, healthy, unhealthy
 	ExitCode int
 	Ports    []Port
+	// Labels are the container's labels.
+	Labels map[string]string
+	// Mounts are the names of its volumes (the sources of its bind
+	// mounts), Networks the names of the networks it is attached to.
+	Mounts   []string
+	Networks []string
+	// LocalVolumes counts its volumes of the local driver.
+	LocalVolumes int
 }
 
 // PortsString renders ports as Compose's ps does:

@@ -35,8 +35,14 @@ func Restart(ctx context.Context, b Backend, p *project.Project, o LifecycleOpti
 }
 
 // Kill sends Plan.Signal (default SIGKILL) to the services' running
-// containers.
+// containers (with Plan.RemoveOrphans, and removes the orphans). A signal
+// the engine does not know is refused before anything is touched.
 func Kill(ctx context.Context, b Backend, p *project.Project, o LifecycleOptions, sink Sink) (*planner.Plan, error) {
+	if o.Plan.Signal != "" {
+		if err := planner.CheckSignal(o.Plan.Signal); err != nil {
+			return nil, err
+		}
+	}
 	return lifecycle(ctx, b, p, planner.Kill, o, sink, "kill")
 }
 

@@ -46,6 +46,9 @@ type LifecycleOptions struct {
 	// Volumes removes the anonymous volumes of the containers Remove
 	// removes (rm -v).
 	Volumes bool
+	// RemoveOrphans makes Kill also stop and remove the containers of
+	// services no longer defined (kill --remove-orphans).
+	RemoveOrphans bool
 }
 
 // ComputeLifecycle plans a lifecycle operation on the project's existing
@@ -122,6 +125,11 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 			}
 		}
 	case Kill, Pause, Unpause:
+		if op == Kill && opt.Signal != "" {
+			if err := CheckSignal(opt.Signal); err != nil {
+				return nil, err
+			}
+		}
 		for _, svc := range p.Graph.Services() {
 			if !in(svc) {
 				continue
@@ -139,6 +147,15 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 				case op == Unpause && c.State == "paused":
 					add(Action{Kind: UnpauseContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested})
 				}
+			}
+		}
+		if op == Kill && opt.RemoveOrphans {
+			for _, c := range orphans(p, obs) {
+				var deps []int
+				if running(c) || c.State == "paused" {
+					deps = []int{add(Action{Kind: StopContainer, Resource: containerRes(c), Name: c.Name, Reason: Orphaned})}
+				}
+				add(Action{Kind: RemoveContainer, Resource: containerRes(c), Name: c.Name, Reason: Orphaned, DependsOn: deps})
 			}
 		}
 	case Remove, Stop:
@@ -171,4 +188,21 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 		return nil, fmt.Errorf("unknown lifecycle operation %d", op)
 	}
 	return plan, nil
+}
+
+// orphans are the observed containers of services the project no longer
+// defines (services a profile disables are not orphans), sorted by service
+// and number.
+func orphans(p *project.Project, obs *Observed) []Container {
+	var out []Container
+	for _, svc := range slices.Sorted(maps.Keys(obs.Containers)) {
+		if _, ok := p.Compose.Services[svc]; ok {
+			continue
+		}
+		if _, ok := p.Compose.DisabledServices[svc]; ok {
+			continue
+		}
+		out = append(out, sortedContainers(obs.Containers[svc])...)
+	}
+	return out
 }

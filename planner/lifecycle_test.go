@@ -20,6 +20,14 @@ func TestComputeLifecycle(t *testing.T) {
 		setState(obs, "db", 1, "exited")
 		return obs
 	}
+	withOrphans := func(t *testing.T) *Observed {
+		obs := base(t)
+		obs.Containers["old"] = []Container{
+			{ID: "old2", Name: "shop-old-2", Service: "old", Number: 2, State: "exited"},
+			{ID: "old1", Name: "shop-old-1", Service: "old", Number: 1, State: "running"},
+		}
+		return obs
+	}
 	tests := []struct {
 		name    string
 		obs     func(*testing.T) *Observed
@@ -59,6 +67,16 @@ func TestComputeLifecycle(t *testing.T) {
 				"4 stop service:db:1 (requested) after 1\n5 remove service:db:1 (requested) after 4\n"},
 		{name: "stop: dependents first, stopped ones left", obs: base, op: Stop,
 			want: "1 stop service:web:1 (requested)\n2 stop service:db:1 (requested) after 1\n"},
+		{name: "kill leaves orphans alone", obs: withOrphans, op: Kill,
+			want: "1 kill service:db:1 -> SIGKILL (requested)\n2 kill service:web:1 -> SIGKILL (requested)\n"},
+		{name: "kill --remove-orphans stops and removes them after the kills", obs: withOrphans, op: Kill, opt: LifecycleOptions{RemoveOrphans: true},
+			want: "1 kill service:db:1 -> SIGKILL (requested)\n2 kill service:web:1 -> SIGKILL (requested)\n" +
+				"3 stop service:old:1 (orphaned)\n4 remove service:old:1 (orphaned) after 3\n" +
+				"5 remove service:old:2 (orphaned)\n"},
+		{name: "kill --remove-orphans of one service still removes the orphans", obs: withOrphans, op: Kill,
+			opt:  LifecycleOptions{Services: []string{"web"}, Signal: "SIGTERM", RemoveOrphans: true},
+			want: "1 kill service:web:1 -> SIGTERM (requested)\n2 stop service:old:1 (orphaned)\n3 remove service:old:1 (orphaned) after 2\n4 remove service:old:2 (orphaned)\n"},
+		{name: "kill with an unknown signal", obs: base, op: Kill, opt: LifecycleOptions{Signal: "SIGFOO"}, wantErr: `invalid signal "SIGFOO"`},
 		{name: "unknown service", obs: base, op: Start, opt: LifecycleOptions{Services: []string{"nope"}}, wantErr: `no such service: "nope"`},
 	}
 	for _, tt := range tests {
@@ -77,5 +95,24 @@ func TestComputeLifecycle(t *testing.T) {
 				t.Errorf("plan:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestKillRemoveOrphansKeepsProfileServices checks that the containers of a
+// service a profile disables are not orphans for kill --remove-orphans.
+func TestKillRemoveOrphansKeepsProfileServices(t *testing.T) {
+	p := load(t, "services:\n  app:\n    image: app\n  extra:\n    image: x\n    profiles: [debug]\n")
+	obs := &Observed{Containers: map[string][]Container{
+		"app":   {{ID: "a1", Name: "shop-app-1", Service: "app", Number: 1, State: "running"}},
+		"extra": {{ID: "e1", Name: "shop-extra-1", Service: "extra", Number: 1, State: "running"}},
+		"old":   {{ID: "o1", Name: "shop-old-1", Service: "old", Number: 1, State: "running"}},
+	}}
+	plan, err := ComputeLifecycle(p, obs, Kill, LifecycleOptions{RemoveOrphans: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "1 kill service:app:1 -> SIGKILL (requested)\n2 stop service:old:1 (orphaned)\n3 remove service:old:1 (orphaned) after 2\n"
+	if got := plan.String(); got != want {
+		t.Errorf("plan:\n%s\nwant:\n%s", got, want)
 	}
 }

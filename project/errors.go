@@ -16,6 +16,10 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
+// ErrNoConfigFile is the error Load wraps when it finds no compose file:
+// none named, and none in the working directory or its parents.
+var ErrNoConfigFile = errors.New("no configuration file provided")
+
 // FileError is a load error placed in a compose file: the file, and where
 // known the line and column, then what is wrong.
 type FileError struct {

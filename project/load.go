@@ -291,8 +291,8 @@ func projectOptions(opts Options) (*cli.ProjectOptions, error) {
 		if projectDir != "" {
 			where = projectDir
 		}
-		return nil, fmt.Errorf("no configuration file provided: not found in %s or any parent directory; "+
-			"create compose.yaml there or name one with -f", where)
+		return nil, fmt.Errorf("%w: not found in %s or any parent directory; "+
+			"create compose.yaml there or name one with -f", ErrNoConfigFile, where)
 	}
 	return po, nil
 }

@@ -82,21 +82,6 @@ func tarEntries(t *testing.T, data []byte) (map[string]*tar.Header, map[string]s
 	}
 }
 
-// fails runs berth and fails the test unless it exits with code and its
-// error output contains every one of want.
-func (s *stack) fails(code int, want []string, args ...string) {
-	s.t.Helper()
-	got, out, errOut := s.berth(nil, args...)
-	if got != code {
-		s.t.Fatalf("berth %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), got, code, out, errOut)
-	}
-	for _, w := range want {
-		if !strings.Contains(errOut, w) {
-			s.t.Fatalf("berth %s: error does not say %q:\n%s", strings.Join(args, " "), w, errOut)
-		}
-	}
-}
-
 // TestCp copies files, directories and tar streams between the host and a
 // service's containers in both directions, with docker cp's path rules,
 // and checks the bad inputs change nothing.

@@ -110,15 +110,17 @@ func (s *stack) ok(env []string, args ...string) string {
 	return out
 }
 
-// ps returns `ps -a --format json` by container name.
+// ps returns `ps -a --format json` (one JSON object per line) by
+// container name.
 func (s *stack) ps() map[string]psJSON {
 	s.t.Helper()
-	var rows []psJSON
-	if err := json.Unmarshal([]byte(s.ok(nil, "ps", "-a", "--format", "json")), &rows); err != nil {
-		s.t.Fatal(err)
-	}
 	out := map[string]psJSON{}
-	for _, r := range rows {
+	dec := json.NewDecoder(strings.NewReader(s.ok(nil, "ps", "-a", "--format", "json")))
+	for dec.More() {
+		var r psJSON
+		if err := dec.Decode(&r); err != nil {
+			s.t.Fatal(err)
+		}
 		out[r.Name] = r
 	}
 	return out

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 
+	"github.com/spf13/pflag"
+
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/docker"
 	"github.com/berth-dev/berth/planner"
@@ -17,10 +19,20 @@ type imageFlags struct {
 	pull    string
 }
 
+// register registers --build, --no-build and --pull.
+func (f *imageFlags) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.build, "build", false, "Build images before starting containers")
+	fs.BoolVar(&f.noBuild, "no-build", false, "Don't build an image, even if it's missing")
+	fs.StringVar(&f.pull, "pull", "", "Pull images before running: always, missing, never or build (default: each service's pull_policy)")
+}
+
 // options checks the flags and returns the planner's image options.
 func (f imageFlags) options() (planner.ImageOptions, error) {
 	if f.build && f.noBuild {
 		return planner.ImageOptions{}, usageError("--build and --no-build cannot be combined")
+	}
+	if f.pull == "policy" { // Compose's name for the default
+		f.pull = ""
 	}
 	switch f.pull {
 	case "", "always", "missing", "never", "build":

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +21,9 @@ type lifecycleOptions struct {
 	timeout int
 	noDeps  bool
 	signal  string
+	// removeOrphans: kill also removes the containers of services no
+	// longer defined.
+	removeOrphans bool
 	// dependents: the operation also acts on the services that depend on
 	// the named ones (restart, unless --no-deps).
 	dependents bool
@@ -51,7 +56,10 @@ func newLifecycleCommands(g *globalOptions) []*cobra.Command {
 			}},
 		{"kill [OPTIONS] [SERVICE...]", "Send a signal to the services' running containers", engine.Kill,
 			func(c *cobra.Command, o *lifecycleOptions) {
-				c.Flags().StringVarP(&o.signal, "signal", "s", "SIGKILL", "Signal to send to the containers")
+				c.Flags().StringVarP(&o.signal, "signal", "s", "SIGKILL", "Signal to send to the containers (a name such as SIGTERM, or a number)")
+				orphans, _ := g.streams.Getenv("COMPOSE_REMOVE_ORPHANS")
+				removeOrphans, _ := strconv.ParseBool(orphans)
+				c.Flags().BoolVar(&o.removeOrphans, "remove-orphans", removeOrphans, "Also stop and remove the containers of services not defined in the compose file")
 			}},
 		{"pause [SERVICE...]", "Pause the services' running containers", engine.Pause, nil},
 		{"unpause [SERVICE...]", "Resume the services' paused containers", engine.Unpause, nil},
@@ -81,14 +89,14 @@ func stopOp(ctx context.Context, b engine.Backend, p *project.Project, o engine.
 }
 
 func runLifecycle(ctx context.Context, stdout, stderr io.Writer, o *lifecycleOptions, op lifecycleOp, services []string) error {
-	p, err := o.loadForChange(ctx, services)
+	if o.signal != "" {
+		if err := planner.CheckSignal(o.signal); err != nil {
+			return usageError("-s/--signal: %w", err)
+		}
+	}
+	p, err := o.loadChecked(ctx, services, true)
 	if err != nil {
 		return err
-	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return usageError("no such service: %q", s)
-		}
 	}
 	b, err := docker.Connect(ctx)
 	if err != nil {
@@ -97,7 +105,7 @@ func runLifecycle(ctx context.Context, stdout, stderr io.Writer, o *lifecycleOpt
 	defer b.Close()
 	pr := newProgress(stderr, o.progress, nil)
 	plan, err := op(ctx, b, p, engine.LifecycleOptions{
-		Plan:     planner.LifecycleOptions{Services: services, Dependents: o.dependents && !o.noDeps, Signal: o.signal},
+		Plan:     planner.LifecycleOptions{Services: services, Dependents: o.dependents && !o.noDeps, Signal: o.signal, RemoveOrphans: o.removeOrphans},
 		Timeout:  seconds(o.timeout),
 		Parallel: o.parallel,
 		DryRun:   o.dryRun,
@@ -108,6 +116,9 @@ func runLifecycle(ctx context.Context, stdout, stderr io.Writer, o *lifecycleOpt
 	}
 	if o.dryRun && plan != nil {
 		return renderPlan(stdout, p, plan, "text")
+	}
+	if o.signal != "" && plan != nil && len(plan.Actions) == 0 {
+		fmt.Fprintln(stderr, "No container to kill") // as Compose says
 	}
 	return nil
 }

@@ -25,15 +25,20 @@ type planFlags struct {
 }
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
-	fs.BoolVar(&f.forceRecreate, "force-recreate", false, "Recreate containers even if their configuration and image haven't changed")
-	fs.BoolVar(&f.noRecreate, "no-recreate", false, "If containers already exist, don't recreate them")
+	f.registerRecreate(fs)
 	fs.BoolVar(&f.alwaysRecreateDeps, "always-recreate-deps", false, "Recreate dependent containers too")
-	fs.BoolVar(&f.removeOrphans, "remove-orphans", false, "Remove containers for services not defined in the compose file")
 	fs.BoolVar(&f.noDeps, "no-deps", false, "Don't start linked services")
 	fs.BoolVarP(&f.renewAnonVolumes, "renew-anon-volumes", "V", false, "Recreate anonymous volumes instead of keeping their data")
 	fs.BoolVar(&f.noStart, "no-start", false, "Don't start the services after creating them")
-	fs.StringArrayVar(&f.scale, "scale", nil, "Scale SERVICE to NUM instances (SERVICE=NUM; repeatable)")
 	fs.BoolVar(&f.recreateVolumes, "recreate-changed-volumes", false, "Remove and recreate named volumes whose configuration changed (their data is lost)")
+}
+
+// registerRecreate registers the flags `create` shares with `up`.
+func (f *planFlags) registerRecreate(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.forceRecreate, "force-recreate", false, "Recreate containers even if their configuration and image haven't changed")
+	fs.BoolVar(&f.noRecreate, "no-recreate", false, "If containers already exist, don't recreate them")
+	fs.BoolVar(&f.removeOrphans, "remove-orphans", false, "Remove containers for services not defined in the compose file")
+	fs.StringArrayVar(&f.scale, "scale", nil, "Scale SERVICE to NUM instances (SERVICE=NUM; repeatable)")
 }
 
 // options checks the flags against each other and the project and returns

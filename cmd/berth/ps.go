@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
-	"text/template"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,9 +25,22 @@ type psOptions struct {
 	filter   string
 	format   string
 	noTrunc  bool
+	orphans  bool
 }
 
 var psStatuses = []string{"paused", "restarting", "removing", "running", "dead", "created", "exited"}
+
+// psTable is ps's default table, as Compose prints it.
+const psTable = "table {{.Name}}\t{{.Image}}\t{{.Command}}\t{{.Service}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}"
+
+// psHeaders name ps's columns in a table template.
+var psHeaders = map[string]string{
+	"ID": "CONTAINER ID", "Name": "NAME", "Names": "NAMES", "Project": "PROJECT", "Service": "SERVICE",
+	"Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT", "RunningFor": "CREATED",
+	"Ports": "PORTS", "State": "STATE", "Status": "STATUS", "Size": "SIZE", "Labels": "LABELS",
+	"Mounts": "MOUNTS", "LocalVolumes": "LOCAL VOLUMES", "Networks": "NETWORKS", "Engine": "ENGINE",
+	"Health": "HEALTH", "ExitCode": "EXIT CODE", "Publishers": "PUBLISHERS",
+}
 
 func newPsCommand(g *globalOptions) *cobra.Command {
 	o := &psOptions{globalOptions: g}
@@ -42,46 +53,56 @@ func newPsCommand(g *globalOptions) *cobra.Command {
 		ValidArgsFunction: g.completeServices,
 	}
 	f := c.Flags()
-	f.BoolVarP(&o.all, "all", "a", false, "Show all containers, stopped ones included")
+	f.BoolVarP(&o.all, "all", "a", false, "Show all containers, stopped ones and those of `run` included")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "Only display IDs")
 	f.BoolVar(&o.services, "services", false, "Display services")
 	f.StringArrayVar(&o.status, "status", nil, "Filter by status: "+strings.Join(psStatuses, ", ")+" (repeatable)")
-	f.StringVar(&o.filter, "filter", "", "Filter by a property (status=running)")
-	f.StringVar(&o.format, "format", "table", "Output format: table, json, or a Go template")
+	f.StringVar(&o.filter, "filter", "", "Filter by a property (supported filters: status)")
+	f.StringVar(&o.format, "format", "table", "Output format: table, json, or a Go template ('table {{.Name}}\\t{{.Status}}')")
 	f.BoolVar(&o.noTrunc, "no-trunc", false, "Don't truncate output")
+	f.BoolVar(&o.orphans, "orphans", true, "Include the containers of services the project no longer defines")
 	return c
 }
 
-func runPs(ctx context.Context, stdout io.Writer, o *psOptions, services []string) error {
+// statuses checks --filter and --status and returns the states asked for.
+func (o *psOptions) statuses() ([]string, error) {
 	statuses := append([]string(nil), o.status...)
 	if o.filter != "" {
 		key, value, ok := strings.Cut(o.filter, "=")
-		if !ok || key != "status" {
-			return usageError("invalid --filter %q: the only filter is status=STATUS", o.filter)
+		switch {
+		case !ok:
+			return nil, usageError("invalid --filter %q: use KEY=VALUE (supported filters: status)", o.filter)
+		case key != "status":
+			return nil, usageError("invalid --filter %q: unknown filter %q (supported filters: status)", o.filter, key)
 		}
 		statuses = append(statuses, value)
 	}
 	for _, s := range statuses {
 		if !contains(psStatuses, s) {
-			return usageError("invalid status %q: use one of %s", s, strings.Join(psStatuses, ", "))
+			return nil, usageError("invalid status %q: use one of %s", s, strings.Join(psStatuses, ", "))
 		}
 	}
-	p, err := o.load(ctx, nil)
+	return statuses, nil
+}
+
+func runPs(ctx context.Context, stdout io.Writer, o *psOptions, services []string) error {
+	statuses, err := o.statuses()
 	if err != nil {
 		return err
 	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return fmt.Errorf("no such service: %q", s)
-		}
+	p, name, err := o.projectOrName(ctx, services)
+	if err != nil {
+		return err
+	}
+	if len(services) == 0 && !o.orphans && p != nil {
+		services = p.Graph.Services()
 	}
 	c, err := docker.Connect(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	all := o.all || len(statuses) > 0
-	list, err := c.List(ctx, p.Name(), all)
+	list, err := c.Containers(ctx, engine.ContainerQuery{Project: name, All: o.all || len(statuses) > 0, OneOff: o.all})
 	if err != nil {
 		return err
 	}
@@ -95,97 +116,87 @@ func runPs(ctx context.Context, stdout io.Writer, o *psOptions, services []strin
 		}
 		rows = append(rows, ci)
 	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	switch {
 	case o.quiet:
 		for _, r := range rows {
-			id := r.ID
-			if !o.noTrunc {
-				id = id[:12]
-			}
-			fmt.Fprintln(stdout, id)
+			fmt.Fprintln(stdout, r.ID)
 		}
 		return nil
 	case o.services:
-		seen := map[string]bool{}
+		var seen []string
 		for _, r := range rows {
-			if !seen[r.Service] {
-				seen[r.Service] = true
+			if !slices.Contains(seen, r.Service) {
+				seen = append(seen, r.Service)
 				fmt.Fprintln(stdout, r.Service)
 			}
 		}
 		return nil
 	}
-	switch o.format {
-	case "table", "":
-		tw := tabwriter.NewWriter(stdout, 0, 0, 3, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tIMAGE\tCOMMAND\tSERVICE\tCREATED\tSTATUS\tPORTS")
-		for _, r := range rows {
-			cmd := strconv.Quote(r.Command)
-			if !o.noTrunc && len(r.Command) > 20 {
-				cmd = strconv.Quote(r.Command[:19] + "…")
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Image, cmd, r.Service,
-				ago(r.Created), r.Status, engine.PortsString(r.Ports))
-		}
-		return tw.Flush()
-	case "json":
-		out := make([]psJSON, 0, len(rows))
-		for _, r := range rows {
-			out = append(out, toPSJSON(r))
-		}
-		enc := json.NewEncoder(stdout)
-		return enc.Encode(out)
-	default:
-		tmpl, err := template.New("ps").Parse(o.format)
-		if err != nil {
-			return usageError("invalid --format template: %v", err)
-		}
-		for _, r := range rows {
-			if err := tmpl.Execute(stdout, toPSJSON(r)); err != nil {
-				return fmt.Errorf("--format: %w", err)
-			}
-			fmt.Fprintln(stdout)
-		}
-		return nil
+	out := make([]any, len(rows))
+	for i, r := range rows {
+		out[i] = toPSJSON(r, !o.noTrunc)
 	}
+	return writeFormatted(stdout, o.format, psTable, psHeaders, out)
 }
 
-// psJSON is one container as `ps --format json` prints it (Compose's keys).
+// psJSON is one container as `ps --format json` prints it and as --format
+// templates see it: Compose's keys, in its order.
 type psJSON struct {
-	ID         string
-	Name       string
-	Image      string
-	Command    string
-	Project    string
-	Service    string
-	Created    int64
-	State      string
-	Status     string
-	Health     string
-	ExitCode   int
-	Publishers []engine.Port
-	Ports      string
+	Command      string
+	CreatedAt    string
+	Engine       string
+	ExitCode     int
+	Health       string
+	ID           string
+	Image        string
+	Labels       string
+	LocalVolumes string
+	Mounts       string
+	Name         string
+	Names        string
+	Networks     string
+	Ports        string
+	Project      string
+	Publishers   []engine.Port
+	RunningFor   string
+	Service      string
+	Size         string
+	State        string
+	Status       string
+
+	labels map[string]string
 }
 
-func toPSJSON(r engine.ContainerInfo) psJSON {
+// Label is the value of one of the container's labels, for templates:
+// {{.Label "com.docker.compose.service"}}.
+func (r *psJSON) Label(name string) string { return r.labels[name] }
+
+// toPSJSON is a container as ps shows it; trunc shortens its ID, command
+// and mounts as Compose does without --no-trunc.
+func toPSJSON(r engine.ContainerInfo, trunc bool) *psJSON {
 	pubs := r.Ports
 	if pubs == nil {
 		pubs = []engine.Port{}
 	}
-	return psJSON{ID: r.ID, Name: r.Name, Image: r.Image, Command: r.Command, Project: r.Project, Service: r.Service,
-		Created: r.Created.Unix(), State: r.State, Status: r.Status, Health: r.Health, ExitCode: r.ExitCode,
-		Publishers: pubs, Ports: engine.PortsString(r.Ports)}
-}
-
-func ago(t time.Time) string {
-	d := time.Since(t)
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%d seconds ago", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%d minutes ago", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d hours ago", int(d.Hours()))
+	id, command, mounts := r.ID, r.Command, slices.Clone(r.Mounts)
+	if trunc {
+		id, command = shortID(id), ellipsis(command, 20)
+		for i, m := range mounts {
+			mounts[i] = ellipsis(m, 15)
+		}
 	}
-	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+	labels := make([]string, 0, len(r.Labels))
+	for k, v := range r.Labels {
+		labels = append(labels, k+"="+v)
+	}
+	sort.Strings(labels)
+	return &psJSON{
+		Command: strconv.Quote(command), CreatedAt: r.Created.String(), Engine: r.Labels["com.docker.compose.engine"],
+		ExitCode: r.ExitCode, Health: r.Health, ID: id, Image: r.Image, Labels: strings.Join(labels, ","),
+		LocalVolumes: strconv.Itoa(r.LocalVolumes), Mounts: strings.Join(mounts, ","), Name: r.Name, Names: r.Name,
+		Networks: strings.Join(r.Networks, ","), Ports: engine.PortsString(r.Ports), Project: r.Project,
+		Publishers: pubs, RunningFor: humanAgo(r.Created), Service: r.Service, Size: "0B", State: r.State,
+		Status: r.Status, labels: r.Labels,
+	}
 }

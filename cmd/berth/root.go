@@ -62,7 +62,7 @@ func usageError(format string, args ...any) error {
 // code. It never panics on bad input and never calls os.Exit.
 func Run(ctx context.Context, args []string, s Streams) int {
 	root := newRootCommand(s)
-	root.SetArgs(args)
+	root.SetArgs(rmForceArgs(args))
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
@@ -194,6 +194,15 @@ func newRootCommand(s Streams) *cobra.Command {
 		newAttachCommand(g),
 		newWaitCommand(g),
 		newVersionCommand(),
+	)
+	root.AddCommand(
+		newRmCommand(g),
+		newCreateCommand(g),
+		newScaleCommand(g),
+		newPortCommand(g),
+		newImagesCommand(g),
+		newVolumesCommand(g),
+		newLsCommand(g),
 	)
 	root.AddCommand(newLifecycleCommands(g)...)
 	return root

@@ -16,10 +16,17 @@ import (
 // berthIn runs berth like s.berth, with stdin as its standard input.
 func (s *stack) berthIn(stdin io.Reader, env []string, args ...string) (int, string, string) {
 	s.t.Helper()
+	return s.berthAt(s.dir, stdin, env, args...)
+}
+
+// berthAt runs berth in dir with stdin as its standard input and env added
+// to the stack's environment, and returns its exit code, stdout and stderr.
+func (s *stack) berthAt(dir string, stdin io.Reader, env []string, args ...string) (int, string, string) {
+	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
-	cmd.Dir = s.dir
+	cmd.Dir = dir
 	cmd.Env = append(append([]string{}, s.environ...), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &out, &errOut
@@ -153,4 +160,20 @@ func waitCode(cmd *exec.Cmd) int {
 		return -1
 	}
 	return 0
+}
+
+// fails runs berth, expects exit code want and stderr mentioning each of
+// says, and returns stderr.
+func (s *stack) fails(want int, says []string, args ...string) string {
+	s.t.Helper()
+	code, out, errOut := s.berth(nil, args...)
+	if code != want {
+		s.t.Fatalf("berth %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, out, errOut)
+	}
+	for _, w := range says {
+		if !strings.Contains(errOut, w) {
+			s.t.Fatalf("berth %s: stderr does not say %q:\n%s", strings.Join(args, " "), w, errOut)
+		}
+	}
+	return errOut
 }

@@ -45,9 +45,7 @@ func newUpCommand(g *globalOptions) *cobra.Command {
 	f.BoolVar(&o.wait, "wait", false, "Wait for services to be running or healthy (implies detached mode)")
 	f.IntVar(&o.waitTimeout, "wait-timeout", 0, "Maximum seconds to wait with --wait (0: no limit)")
 	f.IntVarP(&o.timeout, "timeout", "t", -1, "Seconds to wait for containers to stop when replacing them")
-	f.BoolVar(&o.images.build, "build", false, "Build images before starting containers")
-	f.BoolVar(&o.images.noBuild, "no-build", false, "Don't build an image, even if it's missing")
-	f.StringVar(&o.images.pull, "pull", "", "Pull images before running: always, missing, never or build (default: each service's pull_policy)")
+	o.images.register(f)
 	f.BoolVar(&o.watch, "watch", false, "Watch the services' develop.watch paths and sync, rebuild or restart them as files change, while following their output")
 	o.attachOptions.register(f)
 	return c

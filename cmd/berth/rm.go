@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/berth-dev/berth/engine"
+	"github.com/berth-dev/berth/engine/docker"
+	"github.com/berth-dev/berth/planner"
+)
+
+// rmOptions are the flags of `berth rm`.
+type rmOptions struct {
+	*globalOptions
+	force   bool
+	stop    bool
+	volumes bool
+}
+
+func newRmCommand(g *globalOptions) *cobra.Command {
+	o := &rmOptions{globalOptions: g}
+	c := &cobra.Command{
+		Use:   "rm [OPTIONS] [SERVICE...]",
+		Short: "Remove the services' stopped containers",
+		Long: "Remove the services' stopped containers (with -s, stop the running ones first, dependents first).\n" +
+			"Anonymous volumes are kept unless -v. Without -f, Berth names the containers and asks first.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRm(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args)
+		},
+		ValidArgsFunction: g.completeServices,
+	}
+	f := c.Flags()
+	f.BoolVar(&o.force, "force", false, "Don't ask to confirm removal (also -f after rm)")
+	f.BoolVarP(&o.stop, "stop", "s", false, "Stop the containers, if required, before removing")
+	f.BoolVarP(&o.volumes, "volumes", "v", false, "Remove any anonymous volumes attached to containers")
+	f.BoolP("all", "a", false, "Deprecated - no effect")
+	_ = f.MarkHidden("all")
+	return c
+}
+
+// runRm plans the removal, names the containers it would remove and asks
+// (unless -f or --dry-run), then removes them through the plan.
+func runRm(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *rmOptions, services []string) error {
+	p, err := o.loadChecked(ctx, services, true)
+	if err != nil {
+		return err
+	}
+	b, err := docker.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	opts := engine.LifecycleOptions{
+		Plan:     planner.LifecycleOptions{Services: services, Stop: o.stop, Volumes: o.volumes},
+		Parallel: o.parallel,
+		DryRun:   true,
+	}
+	plan, err := engine.Remove(ctx, b, p, opts, engine.SinkFunc(func(engine.Event) {}))
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, a := range plan.Actions {
+		if a.Kind == planner.RemoveContainer {
+			names = append(names, a.Name)
+		}
+	}
+	if len(names) == 0 {
+		fmt.Fprintln(stderr, "No stopped containers")
+		return nil
+	}
+	if o.dryRun {
+		return renderPlan(stdout, p, plan, "text")
+	}
+	msg := "Going to remove " + strings.Join(names, ", ")
+	if o.force {
+		fmt.Fprintln(stdout, msg)
+	} else if !confirm(stdin, stdout, msg) {
+		return nil
+	}
+	opts.DryRun = false
+	pr := newProgress(stderr, o.progress, nil)
+	_, err = engine.Remove(ctx, b, p, opts, pr)
+	pr.close()
+	return err
+}
+
+// confirm asks a yes/no question, no being the default, as Compose does:
+// on a terminal "? QUESTION (y/N) ", otherwise the question alone, and one
+// line read as the answer (y, yes, true or 1 mean yes).
+func confirm(stdin io.Reader, stdout io.Writer, question string) bool {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(stdout, "? %s (y/N) ", question)
+	} else {
+		fmt.Fprint(stdout, question)
+	}
+	line, _ := bufio.NewReader(stdin).ReadString('\n')
+	answer := strings.ToLower(strings.TrimSpace(line))
+	if answer == "y" || answer == "yes" {
+		return true
+	}
+	yes, _ := strconv.ParseBool(answer)
+	return yes
+}
+
+// globalValueFlags are the global flags that take a separate value.
+var globalValueFlags = []string{"-f", "--file", "-p", "--project-name", "--project-directory", "--profile", "--env-file", "--progress", "--parallel"}
+
+// rmForceArgs rewrites -f after the rm command name to --force: before the
+// command name -f is the global --file, after rm it means force, as with
+// Compose (`berth -f stack.yaml rm -f`). Combined short flags (-fsv) are
+// split. Other commands' arguments are returned as they are.
+func rmForceArgs(args []string) []string {
+	if len(args) > 0 && strings.HasPrefix(args[0], "__complete") { // shell completion of the same line
+		return append([]string{args[0]}, rmForceArgs(args[1:])...)
+	}
+	i := 0
+	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
+		if slices.Contains(globalValueFlags, args[i]) {
+			i++
+		}
+		i++
+	}
+	if i >= len(args) || args[i] != "rm" {
+		return args
+	}
+	out := slices.Clone(args[:i+1])
+	for j, a := range args[i+1:] {
+		if a == "--" {
+			return append(out, args[i+1+j:]...)
+		}
+		if len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsRune(a, 'f') {
+			out = append(out, "--force")
+			if rest := strings.ReplaceAll(a[1:], "f", ""); rest != "" {
+				out = append(out, "-"+rest)
+			}
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
