@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -39,7 +38,10 @@ func newRmCommand(g *globalOptions) *cobra.Command {
 		ValidArgsFunction: g.completeServices,
 	}
 	f := c.Flags()
-	f.BoolVar(&o.force, "force", false, "Don't ask to confirm removal (also -f after rm)")
+	// -f is --force here, as with Compose; the compose file is still
+	// --file (or -f before `rm`)
+	g.shadowGlobal(f, "file")
+	f.BoolVarP(&o.force, "force", "f", false, "Don't ask to confirm removal")
 	f.BoolVarP(&o.stop, "stop", "s", false, "Stop the containers, if required, before removing")
 	f.BoolVarP(&o.volumes, "volumes", "v", false, "Remove any anonymous volumes attached to containers")
 	f.BoolP("all", "a", false, "Deprecated - no effect")
@@ -110,42 +112,4 @@ func confirm(stdin io.Reader, stdout io.Writer, question string) bool {
 	}
 	yes, _ := strconv.ParseBool(answer)
 	return yes
-}
-
-// globalValueFlags are the global flags that take a separate value.
-var globalValueFlags = []string{"-f", "--file", "-p", "--project-name", "--project-directory", "--profile", "--env-file", "--progress", "--parallel"}
-
-// rmForceArgs rewrites -f after the rm command name to --force: before the
-// command name -f is the global --file, after rm it means force, as with
-// Compose (`berth -f stack.yaml rm -f`). Combined short flags (-fsv) are
-// split. Other commands' arguments are returned as they are.
-func rmForceArgs(args []string) []string {
-	if len(args) > 0 && strings.HasPrefix(args[0], "__complete") { // shell completion of the same line
-		return append([]string{args[0]}, rmForceArgs(args[1:])...)
-	}
-	i := 0
-	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
-		if slices.Contains(globalValueFlags, args[i]) {
-			i++
-		}
-		i++
-	}
-	if i >= len(args) || args[i] != "rm" {
-		return args
-	}
-	out := slices.Clone(args[:i+1])
-	for j, a := range args[i+1:] {
-		if a == "--" {
-			return append(out, args[i+1+j:]...)
-		}
-		if len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsRune(a, 'f') {
-			out = append(out, "--force")
-			if rest := strings.ReplaceAll(a[1:], "f", ""); rest != "" {
-				out = append(out, "-"+rest)
-			}
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
 }

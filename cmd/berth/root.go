@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/berth-dev/berth/project"
 )
@@ -62,7 +63,7 @@ func usageError(format string, args ...any) error {
 // code. It never panics on bad input and never calls os.Exit.
 func Run(ctx context.Context, args []string, s Streams) int {
 	root := newRootCommand(s)
-	root.SetArgs(rmForceArgs(args))
+	root.SetArgs(args)
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
@@ -206,6 +207,22 @@ func newRootCommand(s Streams) *cobra.Command {
 	)
 	root.AddCommand(newLifecycleCommands(g)...)
 	return root
+}
+
+// shadowGlobal gives a command's flags a hidden flag named as the global
+// flag name, without its shorthand and setting the same value, so that the
+// command can use the shorthand for a flag of its own, as Compose's do
+// (`run -p` publishes, `rm -f` forces). Before the command name the
+// shorthand is still the global flag (the root traverses its own flags
+// first); after it, the long name is.
+func (g *globalOptions) shadowGlobal(f *pflag.FlagSet, name string) {
+	switch name {
+	case "project-name":
+		f.StringVar(&g.projectName, name, g.projectName, "Project name")
+	case "file":
+		f.StringArrayVar(&g.files, name, g.files, "Compose configuration files")
+	}
+	_ = f.MarkHidden(name)
 }
 
 // validate checks the global flags once cobra has parsed them and applies

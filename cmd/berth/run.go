@@ -61,8 +61,7 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 	f.SetInterspersed(false)
 	// -p is --publish here, as with Compose; the project name is still
 	// --project-name (or -p before `run`)
-	f.StringVar(&g.projectName, "project-name", "", "Project name")
-	_ = f.MarkHidden("project-name")
+	g.shadowGlobal(f, "project-name")
 	f.BoolVarP(&o.detach, "detach", "d", false, "Run the container in the background and print its name")
 	f.BoolVar(&o.remove, "rm", false, "Remove the container, and its anonymous volumes, when it exits")
 	f.StringArrayVarP(&o.overrides.Env, "env", "e", nil, "Set an environment variable (KEY=VALUE, or KEY to take it from the environment)")
