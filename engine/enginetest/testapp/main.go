@@ -12,7 +12,6 @@
 //	testapp get URL             print the body of GET URL; exit 1 if it fails
 //	testapp tty                 print "tty ROWSxCOLS" when stdin is a terminal (once it has a size), else "no tty"
 //	testapp echo                print each line read from stdin; a line "exit N" exits with N, SIGTERM with 0
-
 //	testapp args [ARG...]       print the arguments, space separated
 //	testapp env NAME            print the environment variable NAME
 //	testapp pwd                 print the working directory
