@@ -136,16 +136,21 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 			}
 			for _, c := range sortedContainers(obs.Containers[svc]) {
 				switch {
-				case op == Kill && running(c):
-					sig := opt.Signal
-					if sig == "" {
-						sig = "SIGKILL"
-					}
-					add(Action{Kind: KillContainer, Resource: containerRes(c), Name: c.Name, Target: sig, Reason: Requested})
+				case op == Kill && (running(c) || c.State == "paused"):
+					add(Action{Kind: KillContainer, Resource: containerRes(c), Name: c.Name, Target: signal(opt), Reason: Requested})
 				case op == Pause && c.State == "running":
 					add(Action{Kind: PauseContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested})
 				case op == Unpause && c.State == "paused":
 					add(Action{Kind: UnpauseContainer, Resource: containerRes(c), Name: c.Name, Reason: Requested})
+				}
+			}
+		}
+		if op == Kill {
+			// as Compose does, kill reaches the services' one-off
+			// containers too (`berth run`)
+			for _, c := range sortedOneOffs(obs.OneOffs) {
+				if in(c.Service) && (running(c) || c.State == "paused") {
+					add(Action{Kind: KillContainer, Resource: OneOffRes(c.Service, c.Name), Name: c.Name, Target: signal(opt), Reason: Requested})
 				}
 			}
 		}
@@ -188,6 +193,14 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 		return nil, fmt.Errorf("unknown lifecycle operation %d", op)
 	}
 	return plan, nil
+}
+
+// signal is what Kill sends: the requested signal, SIGKILL by default.
+func signal(opt LifecycleOptions) string {
+	if opt.Signal == "" {
+		return "SIGKILL"
+	}
+	return opt.Signal
 }
 
 // orphans are the observed containers of services the project no longer

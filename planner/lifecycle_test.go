@@ -76,6 +76,17 @@ func TestComputeLifecycle(t *testing.T) {
 		{name: "kill --remove-orphans of one service still removes the orphans", obs: withOrphans, op: Kill,
 			opt:  LifecycleOptions{Services: []string{"web"}, Signal: "SIGTERM", RemoveOrphans: true},
 			want: "1 kill service:web:1 -> SIGTERM (requested)\n2 stop service:old:1 (orphaned)\n3 remove service:old:1 (orphaned) after 2\n4 remove service:old:2 (orphaned)\n"},
+		{name: "kill reaches paused and one-off containers", obs: func(t *testing.T) *Observed {
+			obs := base(t)
+			setState(obs, "web", 1, "paused")
+			obs.OneOffs = []Container{
+				{ID: "r1", Name: "shop-web-run-0123456789ab", Service: "web", State: "running"},
+				{ID: "r2", Name: "shop-web-run-ba9876543210", Service: "web", State: "exited"},
+				{ID: "r3", Name: "shop-db-run-0123456789ab", Service: "db", State: "running"},
+			}
+			return obs
+		}, op: Kill, opt: LifecycleOptions{Services: []string{"web"}},
+			want: "1 kill service:web:1 -> SIGKILL (requested)\n2 kill oneoff:web:shop-web-run-0123456789ab -> SIGKILL (requested)\n"},
 		{name: "kill with an unknown signal", obs: base, op: Kill, opt: LifecycleOptions{Signal: "SIGFOO"}, wantErr: `invalid signal "SIGFOO"`},
 		{name: "unknown service", obs: base, op: Start, opt: LifecycleOptions{Services: []string{"nope"}}, wantErr: `no such service: "nope"`},
 	}
