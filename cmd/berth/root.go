@@ -62,7 +62,7 @@ func usageError(format string, args ...any) error {
 // code. It never panics on bad input and never calls os.Exit.
 func Run(ctx context.Context, args []string, s Streams) int {
 	root := newRootCommand(s)
-	root.SetArgs(args)
+	root.SetArgs(followShorthand(args))
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
@@ -181,6 +181,10 @@ func newRootCommand(s Streams) *cobra.Command {
 		newBuildCommand(g),
 		newPullCommand(g),
 		newWatchCommand(g),
+		newLogsCommand(g),
+		newEventsCommand(g),
+		newStatsCommand(g),
+		newTopCommand(g),
 		newVersionCommand(),
 	)
 	root.AddCommand(newLifecycleCommands(g)...)

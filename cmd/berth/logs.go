@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/berth-dev/berth/engine"
+	"github.com/berth-dev/berth/engine/docker"
+	"github.com/berth-dev/berth/project"
+)
+
+// logsOptions are the flags of `berth logs`.
+type logsOptions struct {
+	*globalOptions
+	follow     bool
+	index      int
+	tail       string
+	since      string
+	until      string
+	noColor    bool
+	noPrefix   bool
+	timestamps bool
+	merge      bool
+}
+
+// mergeWindow is how long `logs -f --merge` holds a line for the lines of
+// other containers written at about the same moment.
+const mergeWindow = 200 * time.Millisecond
+
+func newLogsCommand(g *globalOptions) *cobra.Command {
+	o := &logsOptions{globalOptions: g}
+	c := &cobra.Command{
+		Use:   "logs [OPTIONS] [SERVICE...]",
+		Short: "View output from containers",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLogs(cmd.Context(), cmd.OutOrStdout(), o, args)
+		},
+		ValidArgsFunction: g.completeServices,
+	}
+	f := c.Flags()
+	// -f after the command name is --follow (see followShorthand): a
+	// shorthand here would clash with the global -f, --file
+	f.BoolVar(&o.follow, "follow", false, "Follow log output, and the containers that start later (-f after the command name)")
+	f.IntVar(&o.index, "index", 0, "Index of the container if the service has multiple replicas")
+	f.StringVarP(&o.tail, "tail", "n", "all", "Number of lines to show from the end of the logs for each container")
+	f.StringVar(&o.since, "since", "", "Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")
+	f.StringVar(&o.until, "until", "", "Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")
+	f.BoolVar(&o.noColor, "no-color", false, "Produce monochrome output")
+	f.BoolVar(&o.noPrefix, "no-log-prefix", false, "Don't print prefix in logs")
+	f.BoolVarP(&o.timestamps, "timestamps", "t", false, "Show timestamps")
+	f.BoolVar(&o.merge, "merge", false, "Interleave the lines of all containers in the order of their timestamps")
+	return c
+}
+
+// logOptions checks the flags and turns them into what the engine reads.
+func (o *logsOptions) logOptions(services []string, now time.Time) (engine.LogOptions, error) {
+	lo := engine.LogOptions{Services: services, Index: o.index, Tail: -1, Timestamps: o.timestamps || o.merge}
+	if o.index < 0 {
+		return lo, usageError("invalid --index %d: container numbers start at 1", o.index)
+	}
+	if o.index > 0 && len(services) != 1 {
+		return lo, usageError("--index needs exactly one service: berth logs --index %d SERVICE", o.index)
+	}
+	if o.tail != "all" {
+		n, err := strconv.Atoi(o.tail)
+		if err != nil || n < 0 {
+			return lo, usageError("invalid --tail %q: give a number of lines, or all", o.tail)
+		}
+		lo.Tail = n
+	}
+	if err := parseTimeFlags(now, timeFlag{"--since", o.since, &lo.Since}, timeFlag{"--until", o.until, &lo.Until}); err != nil {
+		return lo, err
+	}
+	return lo, nil
+}
+
+func runLogs(ctx context.Context, stdout io.Writer, o *logsOptions, services []string) error {
+	lo, err := o.logOptions(services, time.Now())
+	if err != nil {
+		return err
+	}
+	p, err := o.load(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := checkServices(p, services); err != nil {
+		return err
+	}
+	if len(lo.Services) == 0 {
+		lo.Services = attachedServices(p)
+	}
+	c, err := docker.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	shown := map[string]bool{}
+	for _, s := range lo.Services {
+		shown[s] = true
+	}
+	printer := &logPrinter{w: stdout, width: prefixWidth(ctx, c, p.Name(), shown),
+		color: !o.noColor && isTerminal(stdout), noPrefix: o.noPrefix, timestamps: o.timestamps}
+	var sink engine.LogSink = printer
+	if o.merge {
+		m := newLogMerger(printer, mergeWindow)
+		defer m.Close()
+		sink = m
+	}
+	err = engine.Logs(ctx, c, p.Name(), engine.LogsOptions{LogOptions: lo, Follow: o.follow}, sink)
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return &exitError{code: 130}
+	}
+	return err
+}
+
+// checkServices fails, naming it, on a service the project does not have.
+func checkServices(p *project.Project, services []string) error {
+	for _, s := range services {
+		if !p.Graph.Has(s) {
+			return fmt.Errorf("no such service: %q", s)
+		}
+	}
+	return nil
+}
+
+// attachedServices are the project's services whose output `logs` shows
+// when none is named: those not marked attach: false, as with Compose.
+func attachedServices(p *project.Project) []string {
+	var out []string
+	for _, name := range p.Graph.Services() {
+		if svc, ok := p.Compose.Services[name]; ok && svc.Attach != nil && !*svc.Attach {
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// globalValueFlags are the global flags whose value is the next argument.
+var globalValueFlags = []string{"-f", "--file", "-p", "--project-name", "--project-directory", "--profile", "--env-file", "--progress", "--parallel"}
+
+// followShorthand makes -f after the logs command mean --follow, as with
+// Compose, while -f before the command name still names a compose file:
+// it rewrites the arguments before they are parsed. -f in a cluster of
+// logs' one-letter switches (-ft) is taken apart too.
+func followShorthand(args []string) []string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return args
+		case slices.Contains(globalValueFlags, a):
+			i++
+			continue
+		case strings.HasPrefix(a, "-"):
+			continue
+		case a != "logs":
+			return args
+		}
+		out := slices.Clone(args[:i+1])
+		for j, b := range args[i+1:] {
+			switch {
+			case b == "--":
+				return append(out, args[i+1+j:]...)
+			case b == "-f":
+				out = append(out, "--follow")
+			case len(b) > 2 && b[0] == '-' && b[1] != '-' && strings.Trim(b[1:], "ft") == "" && strings.Contains(b, "f"):
+				out = append(out, "--follow")
+				if strings.Contains(b, "t") {
+					out = append(out, "-t")
+				}
+			default:
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	return args
+}
