@@ -72,17 +72,18 @@ func (m *logMerger) CaughtUp() {
 	if !started {
 		m.stop, m.done = make(chan struct{}), make(chan struct{})
 	}
+	stop, done := m.stop, m.done
 	m.mu.Unlock()
 	if started {
 		return
 	}
 	go func() {
-		defer close(m.done)
+		defer close(done)
 		tick := time.NewTicker(m.window / 4)
 		defer tick.Stop()
 		for {
 			select {
-			case <-m.stop:
+			case <-stop:
 				return
 			case <-tick.C:
 				m.mu.Lock()
