@@ -157,6 +157,8 @@ func followShorthand(args []string) []string {
 		switch {
 		case a == "--":
 			return args
+		case a == "__complete" || a == "__completeNoDesc":
+			continue // shell completion asks about the words that follow
 		case slices.Contains(globalValueFlags, a):
 			i++
 			continue

@@ -200,6 +200,7 @@ func TestFollowShorthand(t *testing.T) {
 		{"-f logs up", "-f logs up"},
 		{"--dry-run logs -f", "--dry-run logs --follow"},
 		{"logs -n 5", "logs -n 5"},
+		{"__complete logs -f w", "__complete logs --follow w"},
 	} {
 		if got := strings.Join(followShorthand(strings.Fields(c.in)), " "); got != c.want {
 			t.Errorf("followShorthand(%s) = %s, want %s", c.in, got, c.want)
