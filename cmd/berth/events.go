@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -13,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
 )
 
 // eventsOptions are the flags of `berth events`.
@@ -46,14 +44,7 @@ func runEvents(ctx context.Context, stdout io.Writer, o *eventsOptions, services
 	if err := parseTimeFlags(time.Now(), timeFlag{"--since", o.since, &eo.Since}, timeFlag{"--until", o.until, &eo.Until}); err != nil {
 		return err
 	}
-	p, err := o.load(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services); err != nil {
-		return err
-	}
-	c, err := docker.Connect(ctx)
+	p, c, err := o.openForReading(ctx, services)
 	if err != nil {
 		return err
 	}
@@ -65,10 +56,7 @@ func runEvents(ctx context.Context, stdout io.Writer, o *eventsOptions, services
 		_, err := fmt.Fprintln(stdout, formatEvent(ev))
 		return err
 	})
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return &exitError{code: 130}
-	}
-	return err
+	return interrupted(ctx, err)
 }
 
 // writeEventJSON writes an event as one line of JSON, with Compose's keys.

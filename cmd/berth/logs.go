@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -13,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
 	"github.com/berth-dev/berth/project"
 )
 
@@ -87,21 +84,14 @@ func runLogs(ctx context.Context, stdout io.Writer, o *logsOptions, services []s
 	if err != nil {
 		return err
 	}
-	p, err := o.load(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services); err != nil {
-		return err
-	}
-	if len(lo.Services) == 0 {
-		lo.Services = attachedServices(p)
-	}
-	c, err := docker.Connect(ctx)
+	p, c, err := o.openForReading(ctx, services)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
+	if len(lo.Services) == 0 {
+		lo.Services = attachedServices(p)
+	}
 	shown := map[string]bool{}
 	for _, s := range lo.Services {
 		shown[s] = true
@@ -115,20 +105,7 @@ func runLogs(ctx context.Context, stdout io.Writer, o *logsOptions, services []s
 		sink = m
 	}
 	err = engine.Logs(ctx, c, p.Name(), engine.LogsOptions{LogOptions: lo, Follow: o.follow}, sink)
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return &exitError{code: 130}
-	}
-	return err
-}
-
-// checkServices fails, naming it, on a service the project does not have.
-func checkServices(p *project.Project, services []string) error {
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return fmt.Errorf("no such service: %q", s)
-		}
-	}
-	return nil
+	return interrupted(ctx, err)
 }
 
 // attachedServices are the project's services whose output `logs` shows

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
 )
 
 // statsOptions are the flags of `berth stats`.
@@ -51,14 +49,7 @@ func runStats(ctx context.Context, stdout io.Writer, o *statsOptions, services [
 	if err != nil {
 		return err
 	}
-	p, err := o.load(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services); err != nil {
-		return err
-	}
-	c, err := docker.Connect(ctx)
+	p, c, err := o.openForReading(ctx, services)
 	if err != nil {
 		return err
 	}
@@ -70,10 +61,7 @@ func runStats(ctx context.Context, stdout io.Writer, o *statsOptions, services [
 		}
 		return render(stdout, rows)
 	})
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return &exitError{code: 130}
-	}
-	return err
+	return interrupted(ctx, err)
 }
 
 // statsRow is one container's sample as `stats` prints it; the fields are

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
 )
 
 func newTopCommand(g *globalOptions) *cobra.Command {
@@ -27,14 +26,7 @@ func newTopCommand(g *globalOptions) *cobra.Command {
 }
 
 func runTop(ctx context.Context, stdout io.Writer, g *globalOptions, services []string) error {
-	p, err := g.load(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services); err != nil {
-		return err
-	}
-	c, err := docker.Connect(ctx)
+	p, c, err := g.openForReading(ctx, services)
 	if err != nil {
 		return err
 	}
