@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
+	"io"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 )
 
 // logsCompose has two one-shot services whose one line (on stderr) names
@@ -206,4 +211,55 @@ func TestFollowShorthand(t *testing.T) {
 			t.Errorf("followShorthand(%s) = %s, want %s", c.in, got, c.want)
 		}
 	}
+}
+
+// TestLogsColorsOnATerminal: on a terminal each container's prefix has a
+// colour of its own (Compose's: cyan, then yellow); --no-color turns them
+// off.
+func TestLogsColorsOnATerminal(t *testing.T) {
+	s := newStack(t)
+	s.write(logsCompose)
+	s.ok(nil, "up", "a")
+	s.ok(nil, "up", "b")
+	out := s.onTerminal("logs")
+	for _, want := range []string{
+		"\x1b[36m" + s.container("a", 1) + "  | \x1b[0munknown command line-a",
+		"\x1b[33m" + s.container("b", 1) + "  | \x1b[0munknown command line-b",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("logs on a terminal lacks %q:\n%q", want, out)
+		}
+	}
+	if out := s.onTerminal("logs", "--no-color"); strings.Contains(out, "\x1b[") || !strings.Contains(out, s.container("a", 1)+"  | unknown command line-a") {
+		t.Errorf("logs --no-color on a terminal:\n%q", out)
+	}
+}
+
+// onTerminal runs berth with its standard output on a terminal and returns
+// what it wrote there.
+func (s *stack) onTerminal(args ...string) string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
+	cmd.Dir, cmd.Env = s.dir, s.environ
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer ptmx.Close()
+	cmd.Stdout = tty
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	tty.Close()
+	screen := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(ptmx) // ends with EIO once the child exits
+		screen <- string(b)
+	}()
+	if err := cmd.Wait(); err != nil {
+		s.t.Fatalf("berth %s on a terminal: %v", strings.Join(args, " "), err)
+	}
+	return <-screen
 }
