@@ -312,7 +312,7 @@ func TestTop(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Service != "b" {
 		t.Fatalf("top b: %+v %v", got, err)
 	}
-	r.top = nil
+	delete(r.top, "a1")
 	if _, err := Top(context.Background(), r, "p", nil); err == nil || !strings.Contains(err.Error(), "p-a-1") {
 		t.Fatalf("a failing top should name its container: %v", err)
 	}
