@@ -69,3 +69,6 @@ func timeOf(m events.Message) time.Time {
 	}
 	return time.Unix(m.Time, 0)
 }
+
+// Client streams events for engine.ContainerEvents.
+var _ engine.EventReader = (*Client)(nil)

@@ -443,3 +443,6 @@ func (c *Client) ReadLogs(ctx context.Context, projectName string, opts engine.L
 	}
 	return nil
 }
+
+// Client reads logs for engine.Logs.
+var _ engine.LogReader = (*Client)(nil)

@@ -79,3 +79,6 @@ func statsSample(s container.StatsResponse) engine.ContainerStats {
 	}
 	return out
 }
+
+// Client samples resource usage for engine.Stats.
+var _ engine.StatsReader = (*Client)(nil)

@@ -2,6 +2,8 @@ package docker
 
 import (
 	"context"
+
+	"github.com/berth-dev/berth/engine"
 )
 
 // Top lists the processes running in container ctr, as `ps -ef` in it
@@ -13,3 +15,6 @@ func (c *Client) Top(ctx context.Context, ctr string) ([]string, [][]string, err
 	}
 	return top.Titles, top.Processes, nil
 }
+
+// Client lists processes for engine.Top.
+var _ engine.ProcessLister = (*Client)(nil)
