@@ -117,6 +117,9 @@ type FollowOptions struct {
 	// Services limits Follow to these services' containers; empty means
 	// every service of the project.
 	Services []string
+	// Index, when not 0, limits Follow to the containers with this number
+	// (`logs --index`).
+	Index int
 	// Since is the moment, on the engine's clock (see EngineTime), from
 	// which output is shown: `up` passes the time it began applying its
 	// plan, so the containers it started show all their output and those
@@ -128,6 +131,9 @@ type FollowOptions struct {
 	// container has exited: `up --watch` recreates containers, and their
 	// successors are followed as they start.
 	UntilCanceled bool
+	// Timestamps asks the engine for each line's time, passed to a sink
+	// that implements TimedLogSink.
+	Timestamps bool
 }
 
 // Port is a published or exposed port of a container.

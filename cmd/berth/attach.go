@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -118,7 +117,7 @@ func runAttached(ctx context.Context, stdout, stderr io.Writer, c engine.Backend
 	followCtx, cancelFollow := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelFollow()
 	exits := make(chan engine.ContainerExit)
-	lp := &logPrinter{w: stdout, printed: sel.printed, exits: exits, width: prefixWidth(ctx, c, p.Name(), sel.printed)}
+	lp := &logPrinter{w: stdout, printed: sel.printed, exits: exits, width: prefixWidth(ctx, c, p.Name(), sel.printed), color: isTerminal(stdout)}
 	followDone := make(chan error, 1)
 	go func() {
 		followDone <- c.Follow(followCtx, p.Name(), engine.FollowOptions{Services: sel.followed, Since: since, UntilCanceled: o.watch}, lp)
@@ -225,39 +224,4 @@ func prefixWidth(ctx context.Context, c engine.Backend, projectName string, prin
 		}
 	}
 	return width
-}
-
-// logPrinter prints followed containers' output as Compose does,
-// "name  | line", and passes exits on to runAttached.
-type logPrinter struct {
-	mu      sync.Mutex
-	w       io.Writer
-	width   int
-	printed map[string]bool
-	exits   chan<- engine.ContainerExit
-}
-
-// Line implements engine.LogSink.
-func (l *logPrinter) Line(src engine.LogSource, _ engine.Stream, line string) {
-	if !l.printed[src.Service] {
-		return
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.width = max(l.width, len(src.Name)+1)
-	fmt.Fprintf(l.w, "%-*s | %s\n", l.width, src.Name, line)
-}
-
-// Exit implements engine.LogSink.
-func (l *logPrinter) Exit(e engine.ContainerExit) {
-	if l.printed[e.Service] {
-		l.mu.Lock()
-		restarting := ""
-		if e.Restarting {
-			restarting = " (restarting)"
-		}
-		fmt.Fprintf(l.w, "%s exited with code %d%s\n", e.Name, e.ExitCode, restarting)
-		l.mu.Unlock()
-	}
-	l.exits <- e
 }

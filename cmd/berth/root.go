@@ -188,12 +188,15 @@ func newRootCommand(s Streams) *cobra.Command {
 		newCpCommand(g),
 		newExportCommand(g),
 		newCommitCommand(g),
-
 		newRunCommand(g),
 		newWatchCommand(g),
 		newExecCommand(g),
 		newAttachCommand(g),
 		newWaitCommand(g),
+		newLogsCommand(g),
+		newEventsCommand(g),
+		newStatsCommand(g),
+		newTopCommand(g),
 		newVersionCommand(),
 	)
 	root.AddCommand(

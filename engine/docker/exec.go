@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/events"
 
 	"github.com/berth-dev/berth/engine"
 )
@@ -66,34 +64,5 @@ func (c *Client) CopyTo(ctx context.Context, ctr, dst string, archive io.Reader)
 
 // Events streams the engine's events about the project's containers.
 func (c *Client) Events(ctx context.Context, projectName string) (<-chan engine.EngineEvent, <-chan error) {
-	f := projectFilter(projectName)
-	f.Add("type", string(events.ContainerEventType))
-	msgs, errs := c.api.Events(ctx, events.ListOptions{Filters: f})
-	out := make(chan engine.EngineEvent)
-	outErr := make(chan error, 1)
-	go func() {
-		defer close(out)
-		for {
-			select {
-			case m := <-msgs:
-				ev := engine.EngineEvent{
-					Time: time.Unix(0, m.TimeNano), Action: string(m.Action), Container: m.Actor.ID,
-					Name: m.Actor.Attributes["name"], Service: m.Actor.Attributes[LabelService], Attributes: m.Actor.Attributes,
-				}
-				select {
-				case out <- ev:
-				case <-ctx.Done():
-					return
-				}
-			case err := <-errs:
-				if ctx.Err() == nil {
-					outErr <- fmt.Errorf("reading engine events: %w", err)
-				}
-				return
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, outErr
+	return c.ProjectEvents(ctx, projectName, engine.EventOptions{})
 }

@@ -5,8 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -58,7 +59,7 @@ func (c *Client) Follow(ctx context.Context, projectName string, opts engine.Fol
 		return wrap(err, "listing containers to follow")
 	}
 	for _, s := range cs {
-		if !f.wants(s.Labels[LabelService]) {
+		if !f.wants(s.Labels) {
 			continue
 		}
 		if err := f.initial(s.ID); err != nil {
@@ -127,8 +128,10 @@ type streamEnd struct {
 	err error
 }
 
-func (f *follower) wants(service string) bool {
-	return len(f.opts.Services) == 0 || slices.Contains(f.opts.Services, service)
+// wants says whether Follow follows the container with these labels.
+func (f *follower) wants(labels map[string]string) bool {
+	number, _ := strconv.Atoi(labels[LabelNumber])
+	return engine.LogOptions{Services: f.opts.Services, Index: f.opts.Index}.Wants(labels[LabelService], number)
 }
 
 // live says whether something is still to be followed or reported.
@@ -208,7 +211,7 @@ func finishedSince(finished string, since time.Time) bool {
 // event handles a start or die event.
 func (f *follower) event(m events.Message) error {
 	attrs := m.Actor.Attributes
-	if attrs[LabelOneOff] == "True" || !f.wants(attrs[LabelService]) {
+	if attrs[LabelOneOff] == "True" || !f.wants(attrs) {
 		return nil
 	}
 	switch m.Action {
@@ -281,21 +284,24 @@ func (f *follower) report(t *followed) {
 func (f *follower) stream(t *followed) {
 	t.streaming = true
 	f.streams++
-	src, tty, since := t.src, t.tty, t.since
+	src, tty := t.src, t.tty
+	opts := container.LogsOptions{Follow: true, Timestamps: f.opts.Timestamps}
+	if !t.since.IsZero() {
+		opts.Since = engineTimeArg(t.since)
+	}
 	go func() {
-		err := f.c.copyLog(f.ctx, src, tty, since, f.sink)
+		err := f.c.copyLog(f.ctx, src, tty, opts, f.sink)
 		f.done <- streamEnd{id: src.ID, err: err}
 	}()
 }
 
-// copyLog copies a container's log to sink, line by line, until the
-// container stops. A logging driver that cannot be read (none, syslog...)
-// is not an error: there is nothing to show.
-func (c *Client) copyLog(ctx context.Context, src engine.LogSource, tty bool, since time.Time, sink engine.LogSink) error {
-	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: true}
-	if !since.IsZero() {
-		opts.Since = since.UTC().Format(time.RFC3339Nano)
-	}
+// copyLog copies a container's log to sink, line by line, until its end
+// (with opts.Follow, until the container stops). A logging driver that
+// cannot be read (none, syslog...) is not an error: there is nothing to
+// show. With opts.Timestamps, each line's time is cut off the line and
+// passed to a TimedLogSink.
+func (c *Client) copyLog(ctx context.Context, src engine.LogSource, tty bool, opts container.LogsOptions, sink engine.LogSink) error {
+	opts.ShowStdout, opts.ShowStderr = true, true
 	rc, err := c.api.ContainerLogs(ctx, src.ID, opts)
 	if cerrdefs.IsNotImplemented(err) {
 		return nil
@@ -304,8 +310,8 @@ func (c *Client) copyLog(ctx context.Context, src engine.LogSource, tty bool, si
 		return err
 	}
 	defer rc.Close()
-	out := &lineWriter{emit: func(l string) { sink.Line(src, engine.Stdout, l) }}
-	errOut := &lineWriter{emit: func(l string) { sink.Line(src, engine.Stderr, l) }}
+	out := &lineWriter{emit: lineEmitter(sink, src, engine.Stdout, opts.Timestamps)}
+	errOut := &lineWriter{emit: lineEmitter(sink, src, engine.Stderr, opts.Timestamps)}
 	if tty {
 		_, err = io.Copy(out, rc)
 	} else {
@@ -317,6 +323,44 @@ func (c *Client) copyLog(ctx context.Context, src engine.LogSource, tty bool, si
 		return nil
 	}
 	return err
+}
+
+// lineEmitter passes a line to sink; with timestamps, the line starts with
+// the engine's time, which goes to a TimedLogSink (and is dropped for
+// another sink).
+func lineEmitter(sink engine.LogSink, src engine.LogSource, stream engine.Stream, timestamps bool) func(string) {
+	if !timestamps {
+		return func(l string) { sink.Line(src, stream, l) }
+	}
+	timed, _ := sink.(engine.TimedLogSink)
+	return func(l string) {
+		at, line := splitTimestamp(l)
+		if timed != nil {
+			timed.TimedLine(src, stream, at, line)
+		} else {
+			sink.Line(src, stream, line)
+		}
+	}
+}
+
+// splitTimestamp cuts the engine's RFC 3339 time off the start of a line
+// read with timestamps. A line without one comes back whole, with the zero
+// time.
+func splitTimestamp(l string) (time.Time, string) {
+	stamp, rest, ok := strings.Cut(l, " ")
+	if !ok {
+		stamp, rest = l, ""
+	}
+	at, err := time.Parse(time.RFC3339Nano, stamp)
+	if err != nil {
+		return time.Time{}, l
+	}
+	return at, rest
+}
+
+// engineTimeArg is t as the Engine API takes a since or until time.
+func engineTimeArg(t time.Time) string {
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 // lineWriter cuts what is written to it into lines.
@@ -345,3 +389,60 @@ func (w *lineWriter) flush() {
 		w.buf = nil
 	}
 }
+
+// ReadLogs writes the selected part of the logs of the project's
+// containers (one-off ones excluded) to sink, one container after the
+// other in service and number order, and returns.
+func (c *Client) ReadLogs(ctx context.Context, projectName string, opts engine.LogOptions, sink engine.LogSink) error {
+	lf := projectFilter(projectName)
+	lf.Add("label", LabelOneOff+"=False")
+	cs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: lf})
+	if err != nil {
+		return wrap(err, "listing containers to read the logs of")
+	}
+	type selected struct {
+		id, service string
+		number      int
+	}
+	var sel []selected
+	for _, s := range cs {
+		number, _ := strconv.Atoi(s.Labels[LabelNumber])
+		if opts.Wants(s.Labels[LabelService], number) {
+			sel = append(sel, selected{s.ID, s.Labels[LabelService], number})
+		}
+	}
+	sort.Slice(sel, func(i, j int) bool {
+		if sel[i].service != sel[j].service {
+			return sel[i].service < sel[j].service
+		}
+		return sel[i].number < sel[j].number
+	})
+	lo := container.LogsOptions{Timestamps: opts.Timestamps, Tail: "all"}
+	if opts.Tail >= 0 {
+		lo.Tail = strconv.Itoa(opts.Tail)
+	}
+	if !opts.Since.IsZero() {
+		lo.Since = engineTimeArg(opts.Since)
+	}
+	if !opts.Until.IsZero() {
+		lo.Until = engineTimeArg(opts.Until)
+	}
+	for _, s := range sel {
+		ins, err := c.api.ContainerInspect(ctx, s.id)
+		if cerrdefs.IsNotFound(err) {
+			continue // removed since the list
+		}
+		if err != nil {
+			return wrap(err, "inspecting a container to read its log")
+		}
+		src := engine.LogSource{ID: s.id, Name: strings.TrimPrefix(ins.Name, "/"), Service: s.service}
+		tty := ins.Config != nil && ins.Config.Tty
+		if err := c.copyLog(ctx, src, tty, lo, sink); err != nil && !cerrdefs.IsNotFound(err) {
+			return fmt.Errorf("reading the log of %s: %w", src.Name, err)
+		}
+	}
+	return nil
+}
+
+// Client reads logs for engine.Logs.
+var _ engine.LogReader = (*Client)(nil)

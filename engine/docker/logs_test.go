@@ -147,3 +147,20 @@ func stopContainer(t *testing.T, docker *client.Client, name string) {
 		t.Fatal(err)
 	}
 }
+
+func TestSplitTimestamp(t *testing.T) {
+	for _, c := range []struct {
+		in, line string
+		at       time.Time
+	}{
+		{"2024-05-01T10:00:00.123456789Z hello world", "hello world", time.Date(2024, 5, 1, 10, 0, 0, 123456789, time.UTC)},
+		{"2024-05-01T10:00:00Z", "", time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)},
+		{"no time here", "no time here", time.Time{}},
+		{"", "", time.Time{}},
+	} {
+		at, line := splitTimestamp(c.in)
+		if line != c.line || !at.Equal(c.at) {
+			t.Errorf("splitTimestamp(%q) = %v %q, want %v %q", c.in, at, line, c.at, c.line)
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCommandShorthandsShadowGlobals: before the command name -f and -p are
+// the global --file and --project-name; after logs, rm and run they are
+// the command's own (--follow, --force, --publish), and the global long
+// names still work there.
+func TestCommandShorthandsShadowGlobals(t *testing.T) {
+	tests := []struct {
+		args string
+		want map[string]string // flag of the command (or "file", "project-name") -> value
+	}{
+		{"-f x.yaml logs -f web", map[string]string{"file": "[x.yaml]", "follow": "true"}},
+		{"logs --file x.yaml -ft", map[string]string{"file": "[x.yaml]", "follow": "true", "timestamps": "true"}},
+		{"-f x.yaml rm -fsv", map[string]string{"file": "[x.yaml]", "force": "true", "stop": "true", "volumes": "true"}},
+		{"-p shop run -p 8080 web", map[string]string{"project-name": "shop", "publish": "[8080]"}},
+		{"run --project-name shop -p 8080 web", map[string]string{"project-name": "shop", "publish": "[8080]"}},
+		{"up -f x.yaml -p shop", map[string]string{"file": "[x.yaml]", "project-name": "shop"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			root := newRootCommand(Streams{})
+			c, rest, err := root.Traverse(strings.Fields(tt.args))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.ParseFlags(rest); err != nil {
+				t.Fatal(err)
+			}
+			for name, want := range tt.want {
+				f := c.Flags().Lookup(name)
+				if f == nil {
+					f = root.PersistentFlags().Lookup(name)
+				}
+				if f == nil {
+					t.Fatalf("no flag %q", name)
+				}
+				if got := f.Value.String(); got != want {
+					t.Errorf("%s = %s, want %s", name, got, want)
+				}
+			}
+		})
+	}
+}
