@@ -117,7 +117,7 @@ func runAttached(ctx context.Context, stdout, stderr io.Writer, c engine.Backend
 	followCtx, cancelFollow := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelFollow()
 	exits := make(chan engine.ContainerExit)
-	lp := &logPrinter{w: stdout, printed: sel.printed, exits: exits, width: prefixWidth(ctx, c, p.Name(), sel.printed), color: isTerminal(stdout)}
+	lp := &logPrinter{w: stdout, project: p.Name(), printed: sel.printed, exits: exits, width: prefixWidth(ctx, c, p.Name(), sel.printed), color: isTerminal(stdout)}
 	followDone := make(chan error, 1)
 	go func() {
 		followDone <- c.Follow(followCtx, p.Name(), engine.FollowOptions{Services: sel.followed, Since: since, UntilCanceled: o.watch}, lp)
@@ -220,7 +220,7 @@ func prefixWidth(ctx context.Context, c engine.Backend, projectName string, prin
 	cs, _ := c.List(ctx, projectName, true)
 	for _, ctr := range cs {
 		if printed[ctr.Service] {
-			width = max(width, len(ctr.Name)+1)
+			width = max(width, len(strings.TrimPrefix(ctr.Name, projectName+"-"))+1)
 		}
 	}
 	return width

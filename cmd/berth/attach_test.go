@@ -30,10 +30,10 @@ services:
 		t.Fatalf("up: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		s.container("out", 1) + "  | database is on fire\n",
-		s.container("err", 1) + "  | unknown command no-such-command\n",
-		s.container("out", 1) + " exited with code 1\n",
-		s.container("err", 1) + " exited with code 2\n",
+		logPrefix("out", 1) + "  | database is on fire\n",
+		logPrefix("err", 1) + "  | unknown command no-such-command\n",
+		logPrefix("out", 1) + " exited with code 1\n",
+		logPrefix("err", 1) + " exited with code 2\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -86,7 +86,7 @@ func TestUpAbortOnContainerExit(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("up --exit-code-from server: exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
-		if !strings.Contains(out, s.container("server", 1)+" exited with code 0") {
+		if !strings.Contains(out, logPrefix("server", 1)+" exited with code 0") {
 			t.Errorf("stdout:\n%s", out)
 		}
 		code, _, errOut = s.berth(nil, "up", "--exit-code-from", "job")

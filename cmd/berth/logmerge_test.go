@@ -99,6 +99,8 @@ func TestLogPrinter(t *testing.T) {
 			"p-web-1  | one\np-db-10  | two\np-web-1 exited with code 2 (restarting)\n"},
 		{"timestamps in UTC with nine digits", func() *logPrinter { return &logPrinter{timestamps: true} },
 			"p-web-1  | 2024-05-01T09:00:00.120000000Z one\np-db-10  | 2024-05-01T09:00:00.120000000Z two\np-web-1 exited with code 2 (restarting)\n"},
+		{"the project's name left out", func() *logPrinter { return &logPrinter{project: "p"} },
+			"web-1  | one\ndb-10  | two\nweb-1 exited with code 2 (restarting)\n"},
 		{"no prefix", func() *logPrinter { return &logPrinter{noPrefix: true} }, "one\ntwo\np-web-1 exited with code 2 (restarting)\n"},
 		{"colours by container", func() *logPrinter { return &logPrinter{color: true} },
 			"\033[36mp-web-1  | \033[0mone\n\033[33mp-db-10  | \033[0mtwo\n\033[36mp-web-1 exited with code 2 (restarting)\033[0m\n"},

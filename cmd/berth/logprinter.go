@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,9 @@ type logPrinter struct {
 	mu    sync.Mutex
 	w     io.Writer
 	width int
+	// project is the project's name, which the prefixes leave out
+	// ("web-1" for shop-web-1), as Compose's do.
+	project string
 	// printed are the services whose output is shown; nil shows all.
 	printed map[string]bool
 	// exits, when set, receives every exit, after it is printed.
@@ -38,6 +42,15 @@ const rfc3339NanoFixed = "2006-01-02T15:04:05.000000000Z07:00"
 
 // prefixColors are the colours given to containers in turn, Compose's.
 var prefixColors = [...]string{"36", "33", "32", "35", "34", "36;1", "33;1", "32;1", "35;1", "34;1"}
+
+// label is how a container is named in the output: without the project's
+// name.
+func (l *logPrinter) label(name string) string {
+	if l.project == "" {
+		return name
+	}
+	return strings.TrimPrefix(name, l.project+"-")
+}
 
 func (l *logPrinter) shows(service string) bool { return l.printed == nil || l.printed[service] }
 
@@ -76,8 +89,9 @@ func (l *logPrinter) TimedLine(src engine.LogSource, _ engine.Stream, at time.Ti
 		fmt.Fprintln(l.w, line)
 		return
 	}
-	l.width = max(l.width, len(src.Name)+1)
-	fmt.Fprintf(l.w, "%s%s\n", l.paint(src.Name, fmt.Sprintf("%-*s | ", l.width, src.Name)), line)
+	name := l.label(src.Name)
+	l.width = max(l.width, len(name)+1)
+	fmt.Fprintf(l.w, "%s%s\n", l.paint(src.Name, fmt.Sprintf("%-*s | ", l.width, name)), line)
 }
 
 // Exit implements engine.LogSink.
@@ -88,7 +102,7 @@ func (l *logPrinter) Exit(e engine.ContainerExit) {
 		if e.Restarting {
 			restarting = " (restarting)"
 		}
-		fmt.Fprintln(l.w, l.paint(e.Name, fmt.Sprintf("%s exited with code %d%s", e.Name, e.ExitCode, restarting)))
+		fmt.Fprintln(l.w, l.paint(e.Name, fmt.Sprintf("%s exited with code %d%s", l.label(e.Name), e.ExitCode, restarting)))
 		l.mu.Unlock()
 	}
 	if l.exits != nil {

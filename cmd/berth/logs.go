@@ -95,7 +95,7 @@ func runLogs(ctx context.Context, stdout io.Writer, o *logsOptions, services []s
 	for _, s := range lo.Services {
 		shown[s] = true
 	}
-	printer := &logPrinter{w: stdout, width: prefixWidth(ctx, c, p.Name(), shown),
+	printer := &logPrinter{w: stdout, project: p.Name(), width: prefixWidth(ctx, c, p.Name(), shown),
 		color: !o.noColor && isTerminal(stdout), noPrefix: o.noPrefix, timestamps: o.timestamps}
 	var sink engine.LogSink = printer
 	if o.merge {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -34,7 +35,7 @@ func TestLogs(t *testing.T) {
 	for _, svc := range []string{"a", "b", "a", "b"} {
 		s.ok(nil, "up", svc)
 	}
-	a, b := s.container("a", 1), s.container("b", 1)
+	a, b := logPrefix("a", 1), logPrefix("b", 1)
 	lineA, lineB := a+"  | unknown command line-a", b+"  | unknown command line-b"
 
 	out := s.ok(nil, "logs")
@@ -142,7 +143,7 @@ services:
     image: IMAGE
 `)
 	s.ok(nil, "up", "-d")
-	job1 := s.container("job", 1)
+	job1 := logPrefix("job", 1)
 	eventually(t, "job's line", func() bool { return strings.Contains(s.ok(nil, "logs", "job"), "gen-1") })
 
 	cmd, stdout, stderr, wait := s.start("logs", "-f")
@@ -155,7 +156,7 @@ services:
 		return strings.Contains(out, job1+"  | unknown command gen-2\n") && strings.Contains(out, job1+" exited with code 2\n")
 	})
 	s.ok([]string{"GEN=3"}, "up", "-d", "--scale", "job=2")
-	job2 := s.container("job", 2)
+	job2 := logPrefix("job", 2)
 	eventually(t, "the scaled-up container's line", func() bool {
 		return strings.Contains(stdout.String(), job2+"  | unknown command gen-3\n")
 	})
@@ -178,7 +179,7 @@ func TestLogsFollowMerge(t *testing.T) {
 	for _, svc := range []string{"a", "b", "a"} {
 		s.ok(nil, "up", svc)
 	}
-	a, b := s.container("a", 1), s.container("b", 1)
+	a, b := logPrefix("a", 1), logPrefix("b", 1)
 	cmd, stdout, stderr, wait := s.start("logs", "-f", "--merge")
 	backlog := strings.Join([]string{a + "  | unknown command line-a", b + "  | unknown command line-b", a + "  | unknown command line-a"}, "\n") + "\n"
 	eventually(t, "the merged backlog", func() bool { return stdout.String() == backlog })
@@ -204,14 +205,14 @@ func TestLogsColorsOnATerminal(t *testing.T) {
 	s.ok(nil, "up", "b")
 	out := s.onTerminal("logs")
 	for _, want := range []string{
-		"\x1b[36m" + s.container("a", 1) + "  | \x1b[0munknown command line-a",
-		"\x1b[33m" + s.container("b", 1) + "  | \x1b[0munknown command line-b",
+		"\x1b[36m" + logPrefix("a", 1) + "  | \x1b[0munknown command line-a",
+		"\x1b[33m" + logPrefix("b", 1) + "  | \x1b[0munknown command line-b",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("logs on a terminal lacks %q:\n%q", want, out)
 		}
 	}
-	if out := s.onTerminal("logs", "--no-color"); strings.Contains(out, "\x1b[") || !strings.Contains(out, s.container("a", 1)+"  | unknown command line-a") {
+	if out := s.onTerminal("logs", "--no-color"); strings.Contains(out, "\x1b[") || !strings.Contains(out, logPrefix("a", 1)+"  | unknown command line-a") {
 		t.Errorf("logs --no-color on a terminal:\n%q", out)
 	}
 }
@@ -244,3 +245,7 @@ func (s *stack) onTerminal(args ...string) string {
 	}
 	return <-screen
 }
+
+// logPrefix is how logs and attached up name container n of svc: the
+// container's name without the project's, as Compose does.
+func logPrefix(svc string, n int) string { return fmt.Sprintf("%s-%d", svc, n) }
