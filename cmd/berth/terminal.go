@@ -11,18 +11,44 @@ import (
 	"github.com/berth-dev/berth/engine"
 )
 
-// localTerminal returns the terminal in and out are on, for a session on
-// a remote TTY, or nil when either is not a terminal. stop ends following
-// the terminal's size.
+// terminalFd reports whether v is a file on a terminal, and its file
+// descriptor.
+func terminalFd(v any) (int, bool) {
+	f, ok := v.(*os.File)
+	if !ok {
+		return 0, false
+	}
+	fd := int(f.Fd())
+	return fd, term.IsTerminal(fd)
+}
+
+// isTerminal is true when v is a file on a terminal.
+func isTerminal(v any) bool {
+	_, ok := terminalFd(v)
+	return ok
+}
+
+// onTerminals is true when standard input and output are both terminals:
+// where exec and run give the container a TTY unless told otherwise.
+func onTerminals(in io.Reader, out io.Writer) bool {
+	return isTerminal(in) && isTerminal(out)
+}
+
+// localTerminal returns the terminal in is on, for a session on a remote
+// TTY, or nil when in is not a terminal: raw mode applies to in, and the
+// sizes are out's when out is a terminal too, else in's. stop ends
+// following the terminal's size.
 func localTerminal(in io.Reader, out io.Writer) (t *engine.Terminal, stop func()) {
-	inFile, ok1 := in.(*os.File)
-	outFile, ok2 := out.(*os.File)
-	if !ok1 || !ok2 || !term.IsTerminal(int(inFile.Fd())) || !term.IsTerminal(int(outFile.Fd())) {
+	inFd, ok := terminalFd(in)
+	if !ok {
 		return nil, func() {}
 	}
-	inFd, outFd := int(inFile.Fd()), int(outFile.Fd())
+	sizeFd := inFd
+	if outFd, ok := terminalFd(out); ok {
+		sizeFd = outFd
+	}
 	size := func() engine.TermSize {
-		w, h, err := term.GetSize(outFd)
+		w, h, err := term.GetSize(sizeFd)
 		if err != nil || w <= 0 || h <= 0 {
 			return engine.TermSize{}
 		}
