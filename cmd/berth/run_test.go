@@ -434,3 +434,26 @@ services:
 		t.Fatalf("two Ctrl-C left %s", left[0].Names)
 	}
 }
+
+// TestRunTerminal: on a terminal the one-off container gets a TTY of the
+// terminal's size (-T: none), keys typed reach it through the raw local
+// terminal, and Berth exits with its exit code.
+func TestRunTerminal(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	code, screen := s.berthPTY(33, 101, "run", "--rm", "--no-deps", "app", "tty")
+	if code != 0 || !strings.Contains(screen, "tty 33x101") {
+		t.Errorf("under a 33x101 terminal: exit %d, screen %q, want a TTY of that size", code, screen)
+	}
+	code, screen = s.berthPTY(33, 101, "run", "--rm", "--no-deps", "-T", "app", "tty")
+	if code != 0 || !strings.Contains(screen, "no tty") {
+		t.Errorf("-T under a terminal: exit %d, screen %q, want no TTY", code, screen)
+	}
+	ptmx, out, wait := s.startPTY(24, 80, "run", "--rm", "--no-deps", "app", "echo")
+	say(t, ptmx, "hello\r")
+	eventually(t, "the container's answer", func() bool { return strings.Count(out.String(), "hello") >= 2 }) // echoed, then printed
+	say(t, ptmx, "exit 6\r")
+	if code := waitExit(t, "run", wait); code != 6 {
+		t.Fatalf("run on a terminal: exit %d, want the container's 6\n%q", code, out)
+	}
+}
