@@ -2,8 +2,10 @@ package main
 
 import (
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"golang.org/x/term"
@@ -54,24 +56,14 @@ func localTerminal(in io.Reader, out io.Writer) (t *engine.Terminal, stop func()
 		}
 		return engine.TermSize{Height: uint(h), Width: uint(w)}
 	}
-	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
 	resize := make(chan engine.TermSize, 1)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-winch:
-				select {
-				case <-resize: // drop a size not taken yet: only the last one counts
-				default:
-				}
-				resize <- size()
-			case <-done:
-				return
-			}
+	stop = onSignals(func(os.Signal) {
+		select {
+		case <-resize: // drop a size not taken yet: only the last one counts
+		default:
 		}
-	}()
+		resize <- size()
+	}, syscall.SIGWINCH)
 	t = &engine.Terminal{
 		Size:   size(),
 		Resize: resize,
@@ -83,7 +75,7 @@ func localTerminal(in io.Reader, out io.Writer) (t *engine.Terminal, stop func()
 			return func() { _ = term.Restore(inFd, st) }, nil
 		},
 	}
-	return t, func() { signal.Stop(winch); close(done) }
+	return t, stop
 }
 
 // proxySignals delivers the signals `attach --sig-proxy` forwards to the
@@ -93,24 +85,31 @@ func proxySignals() (signals <-chan string, stop func()) {
 		syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP",
 		syscall.SIGQUIT: "SIGQUIT", syscall.SIGUSR1: "SIGUSR1", syscall.SIGUSR2: "SIGUSR2",
 	}
-	in := make(chan os.Signal, 8)
 	out := make(chan string, 8)
-	for s := range names {
-		signal.Notify(in, s)
-	}
+	stop = onSignals(func(s os.Signal) {
+		select {
+		case out <- names[s]:
+		default: // the container is not taking signals: drop it
+		}
+	}, slices.Collect(maps.Keys(names))...)
+	return out, stop
+}
+
+// onSignals calls f, one call at a time, with each of sigs that Berth
+// receives until stop.
+func onSignals(f func(os.Signal), sigs ...os.Signal) (stop func()) {
+	in := make(chan os.Signal, 8)
+	signal.Notify(in, sigs...)
 	done := make(chan struct{})
 	go func() {
 		for {
 			select {
 			case s := <-in:
-				select {
-				case out <- names[s]:
-				default: // the container is not taking signals: drop it
-				}
+				f(s)
 			case <-done:
 				return
 			}
 		}
 	}()
-	return out, func() { signal.Stop(in); close(done) }
+	return func() { signal.Stop(in); close(done) }
 }
