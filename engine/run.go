@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -61,20 +60,15 @@ type OneOff struct {
 	Stdin bool
 }
 
-// OneOffIO is how a one-off container's streams are attached.
+// OneOffIO is how a one-off container's streams are attached: as `attach`
+// attaches them (AttachSpec), from before the container starts. Stdin, when
+// set, is copied to the container's input, with no detach keys; Stdout
+// receives all its output when it has a TTY, which then has Terminal's
+// size and follows its resizes.
 type OneOffIO struct {
 	// Detach starts the container without attaching.
 	Detach bool
-	// Stdin, when not nil, is copied to the container's input.
-	Stdin io.Reader
-	// Stdout and Stderr receive its output (everything on Stdout with a
-	// TTY).
-	Stdout, Stderr io.Writer
-	// TerminalSize, with a TTY, is the terminal's size to give it; nil
-	// keeps the engine's default. Resized tells when the terminal's size
-	// changed, to give the container the new size.
-	TerminalSize func() (height, width uint)
-	Resized      <-chan struct{}
+	AttachSpec
 }
 
 // RunOverrides are the command line's changes to the service's

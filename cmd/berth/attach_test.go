@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"strings"
@@ -131,32 +130,7 @@ func (b *lockedBuffer) String() string {
 // start runs berth in the background; wait returns its exit code.
 func (s *stack) start(args ...string) (cmd *exec.Cmd, stdout, stderr *lockedBuffer, wait func() int) {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	cmd = exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
-	cmd.Dir = s.dir
-	cmd.Env = s.environ
-	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Start(); err != nil {
-		cancel()
-		s.t.Fatal(err)
-	}
-	done := make(chan int, 1)
-	go func() {
-		defer cancel()
-		err := cmd.Wait()
-		if ee, ok := err.(*exec.ExitError); ok {
-			done <- ee.ExitCode()
-			return
-		}
-		if err != nil {
-			done <- -1
-			return
-		}
-		done <- 0
-	}()
-	s.t.Cleanup(func() { _ = cmd.Process.Kill(); <-ctx.Done() })
-	return cmd, stdout, stderr, func() int { return <-done }
+	return s.startWith(nil, args...)
 }
 
 // eventually polls cond until it holds or the deadline passes.

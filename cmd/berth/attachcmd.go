@@ -57,9 +57,11 @@ func runAttach(ctx context.Context, cmd *cobra.Command, o *attachCmdOptions, ser
 	spec := engine.AttachSpec{Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr()}
 	if !o.noStdin {
 		spec.Stdin = o.streams.In
-		t, stop := localTerminal(o.streams.In, o.streams.Out)
-		defer stop()
-		spec.Terminal = t
+		if onTerminals(o.streams.In, o.streams.Out) {
+			t, stop := localTerminal(o.streams.In, o.streams.Out)
+			defer stop()
+			spec.Terminal = t
+		}
 	}
 	if o.sigProxy {
 		// the signals go to the container, which decides whether to stop;

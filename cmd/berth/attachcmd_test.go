@@ -95,7 +95,7 @@ func TestAttachTTY(t *testing.T) {
 	s.write("services:\n  repl:\n    image: IMAGE\n    command: [echo]\n    tty: true\n    stdin_open: true\n")
 	s.ok(nil, "up", "-d")
 
-	ptmx, screen, wait := s.startPTY("attach", "repl")
+	ptmx, screen, wait := s.startPTY(24, 80, "attach", "repl")
 	say(t, ptmx, "hello\r")
 	eventually(t, "the container's answer", func() bool { return strings.Count(screen.String(), "hello") >= 2 }) // echoed, then printed
 	say(t, ptmx, "\x10\x11")
@@ -106,7 +106,7 @@ func TestAttachTTY(t *testing.T) {
 		t.Fatalf("repl is %s after detaching, want running", st)
 	}
 
-	ptmx, screen, wait = s.startPTY("attach", "repl")
+	ptmx, screen, wait = s.startPTY(24, 80, "attach", "repl")
 	say(t, ptmx, "again\r")
 	eventually(t, "the container's answer", func() bool { return strings.Count(screen.String(), "again") >= 2 })
 	say(t, ptmx, "exit 6\r")

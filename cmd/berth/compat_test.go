@@ -135,29 +135,6 @@ func (s *stack) compose(args ...string) string {
 	return out.String() + errOut.String()
 }
 
-// containers lists the project's containers, running or not, as the
-// engine reports them.
-func (s *stack) containers() []container.Summary {
-	s.t.Helper()
-	cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true,
-		Filters: filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return cs
-}
-
-// containerIDs maps the project's container names to their IDs, as the
-// engine lists them.
-func (s *stack) containerIDs() map[string]string {
-	s.t.Helper()
-	ids := map[string]string{}
-	for _, c := range s.containers() {
-		ids[strings.TrimPrefix(c.Names[0], "/")] = c.ID
-	}
-	return ids
-}
-
 // anonymousVolumes lists the volumes without a name in the compose file
 // that the project's containers mount.
 func (s *stack) anonymousVolumes() []string {

@@ -126,6 +126,29 @@ func (s *stack) ps() map[string]psJSON {
 	return out
 }
 
+// containers lists the project's containers, running or not, as the
+// engine reports them: all of them, or those that also match extra.
+func (s *stack) containers(extra ...filters.KeyValuePair) []container.Summary {
+	s.t.Helper()
+	f := filters.NewArgs(append([]filters.KeyValuePair{filters.Arg("label", "com.docker.compose.project="+s.name)}, extra...)...)
+	cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true, Filters: f})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return cs
+}
+
+// containerIDs maps the project's container names to their IDs, as the
+// engine lists them.
+func (s *stack) containerIDs() map[string]string {
+	s.t.Helper()
+	ids := map[string]string{}
+	for _, c := range s.containers() {
+		ids[strings.TrimPrefix(c.Names[0], "/")] = c.ID
+	}
+	return ids
+}
+
 func (s *stack) container(svc string, n int) string { return fmt.Sprintf("%s-%s-%d", s.name, svc, n) }
 
 // get fetches path from the published port of a container's port 8080.

@@ -80,7 +80,7 @@ func runExec(ctx context.Context, cmd *cobra.Command, o *execOptions, service st
 	if o.interactive && !o.detach {
 		spec.Stdin = o.streams.In
 	}
-	if !o.noTTY && !o.detach {
+	if !o.noTTY && !o.detach && onTerminals(o.streams.In, o.streams.Out) {
 		t, stop := localTerminal(o.streams.In, o.streams.Out)
 		defer stop()
 		spec.Terminal = t

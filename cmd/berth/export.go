@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/berth-dev/berth/engine"
 )
@@ -51,10 +49,4 @@ func runExport(ctx context.Context, stdout, stderr io.Writer, o *exportOptions, 
 	err = engine.Export(ctx, c, p, engine.ExportOptions{Service: service, Index: o.index, Output: output, Stdout: stdout, DryRun: o.dryRun}, pr)
 	pr.close()
 	return err
-}
-
-// isTerminal is true when w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

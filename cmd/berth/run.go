@@ -10,7 +10,6 @@ import (
 
 	"github.com/mattn/go-shellwords"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/docker"
@@ -112,9 +111,7 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 		}
 		ov.Entrypoint = append([]string{}, words...)
 	}
-	stdinFd, stdinTerm := terminal(o.streams.In)
-	_, stdoutTerm := terminal(stdout)
-	ov.TTY = o.tty || !o.noTTY && stdinTerm && stdoutTerm
+	ov.TTY = o.tty || !o.noTTY && onTerminals(o.streams.In, stdout)
 	if o.detach {
 		ov.TTY = false
 	}
@@ -128,7 +125,7 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 		UseAliases:    o.useAliases,
 		Remove:        o.remove,
 		Parallel:      o.parallel,
-		IO:            engine.OneOffIO{Detach: o.detach, Stdout: stdout, Stderr: stderr},
+		IO:            engine.OneOffIO{Detach: o.detach, AttachSpec: engine.AttachSpec{Stdout: stdout, Stderr: stderr}},
 	}
 	if v, ok := o.streams.Getenv("COMPOSE_REMOVE_ORPHANS"); ok && !o.removeOrphans {
 		opts.RemoveOrphans, _ = strconv.ParseBool(v)
@@ -152,33 +149,11 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 	if ov.Interactive && !o.detach && o.streams.In != nil {
 		opts.IO.Stdin = o.streams.In
 	}
-	if ov.TTY && stdinTerm {
-		opts.IO.TerminalSize = func() (uint, uint) {
-			w, h, err := term.GetSize(stdinFd)
-			if err != nil {
-				return 0, 0
-			}
-			return uint(h), uint(w)
-		}
-		resized := make(chan struct{}, 1)
-		winch := make(chan os.Signal, 1)
-		signal.Notify(winch, syscall.SIGWINCH)
-		done := make(chan struct{})
-		defer func() { signal.Stop(winch); close(done) }()
-		go func() {
-			for {
-				select {
-				case <-winch:
-					select {
-					case resized <- struct{}{}:
-					default:
-					}
-				case <-done:
-					return
-				}
-			}
-		}()
-		opts.IO.Resized = resized
+	if ov.TTY && !o.detach {
+		// keys go to the container as they are typed, Ctrl-C included
+		t, stop := localTerminal(o.streams.In, stdout)
+		defer stop()
+		opts.IO.Terminal = t
 	}
 
 	b, err := docker.Connect(ctx)
@@ -188,16 +163,7 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 	defer b.Close()
 	pr := newProgress(stderr, o.progress, nil)
 	defer pr.close()
-	var restore func()
-	opts.Prepared = func() {
-		pr.close()
-		if ov.TTY && stdinTerm && !o.detach {
-			// keys go to the container as they are typed, Ctrl-C included
-			if st, err := term.MakeRaw(stdinFd); err == nil {
-				restore = func() { _ = term.Restore(stdinFd, st) }
-			}
-		}
-	}
+	opts.Prepared = pr.close
 	// a second Ctrl-C, once the first has ended ctx, kills the container
 	// (main's signal context keeps catching the signals)
 	force := make(chan struct{})
@@ -205,9 +171,6 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 	stopForce := onSecondSignal(ctx, func() { close(force) })
 	defer stopForce()
 	res, err := engine.Run(ctx, b, p, opts, pr)
-	if restore != nil {
-		restore()
-	}
 	if err != nil {
 		if res != nil && ctx.Err() != nil {
 			// interrupted while the container ran: it is stopped (and
@@ -225,16 +188,6 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 		return &exitError{code: res.ExitCode}
 	}
 	return nil
-}
-
-// terminal reports whether v is a terminal, and its file descriptor.
-func terminal(v any) (int, bool) {
-	f, ok := v.(*os.File)
-	if !ok {
-		return 0, false
-	}
-	fd := int(f.Fd())
-	return fd, term.IsTerminal(fd)
 }
 
 // onSecondSignal calls f on the first SIGINT or SIGTERM that comes after

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -44,12 +43,7 @@ services:
 // oneOffs lists the project's one-off containers on the engine.
 func (s *stack) oneOffs() []container.Summary {
 	s.t.Helper()
-	f := filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name), filters.Arg("label", "com.docker.compose.oneoff=True"))
-	cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true, Filters: f})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return cs
+	return s.containers(filters.Arg("label", "com.docker.compose.oneoff=True"))
 }
 
 // containerAnonVolumes are the anonymous volumes a container mounts.
@@ -339,11 +333,7 @@ func TestRunPorts(t *testing.T) {
 func TestRunBadInput(t *testing.T) {
 	s := newStack(t)
 	s.write(oneOffCompose)
-	for _, tc := range []struct {
-		args []string
-		code int
-		want string
-	}{
+	s.refuse(t, []badInput{
 		{[]string{"run", "nope"}, 1, "nope"},
 		{[]string{"run", "-e", "=x", "app"}, 2, `"=x"`},
 		{[]string{"run", "-p", "notaport", "app"}, 2, "notaport"},
@@ -355,12 +345,7 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"run", "--pull", "sometimes", "app"}, 2, "sometimes"},
 		{[]string{"run", "-v", "/x:relative", "app"}, 2, "absolute"},
 		{[]string{"run"}, 2, "SERVICE"},
-	} {
-		code, _, errOut := s.berth(nil, tc.args...)
-		if code != tc.code || !strings.Contains(errOut, tc.want) {
-			t.Errorf("berth %s: exit %d (want %d)\n%s", strings.Join(tc.args, " "), code, tc.code, errOut)
-		}
-	}
+	})
 	if ps := s.ps(); len(ps) != 0 {
 		t.Fatalf("bad input created %v", ps)
 	}
@@ -373,18 +358,12 @@ func TestRunBadInput(t *testing.T) {
 func TestRunStdin(t *testing.T) {
 	s := newStack(t)
 	s.write(oneOffCompose)
-	cmd := exec.Command(berthBin, "-p", s.name, "run", "--rm", "--no-deps", "-T", "app", "stdin")
-	cmd.Dir, cmd.Env = s.dir, s.environ
-	cmd.Stdin = strings.NewReader("line one\nline two\n")
-	out, err := cmd.Output()
-	if code := exitCode(t, err); code != 0 || string(out) != "line one\nline two\n" {
+	code, out, _ := s.berthIn(strings.NewReader("line one\nline two\n"), nil, "run", "--rm", "--no-deps", "-T", "app", "stdin")
+	if code != 0 || out != "line one\nline two\n" {
 		t.Fatalf("run app stdin: exit %d, stdout %q", code, out)
 	}
-	cmd = exec.Command(berthBin, "-p", s.name, "run", "--rm", "--no-deps", "-i=false", "app", "stdin")
-	cmd.Dir, cmd.Env = s.dir, s.environ
-	cmd.Stdin = strings.NewReader("not read\n")
-	out, err = cmd.Output()
-	if code := exitCode(t, err); code != 0 || len(out) != 0 {
+	code, out, _ = s.berthIn(strings.NewReader("not read\n"), nil, "run", "--rm", "--no-deps", "-i=false", "app", "stdin")
+	if code != 0 || len(out) != 0 {
 		t.Fatalf("run -i=false app stdin: exit %d, stdout %q", code, out)
 	}
 }
@@ -453,5 +432,28 @@ services:
 	}
 	if left := s.oneOffs(); len(left) != 0 {
 		t.Fatalf("two Ctrl-C left %s", left[0].Names)
+	}
+}
+
+// TestRunTerminal: on a terminal the one-off container gets a TTY of the
+// terminal's size (-T: none), keys typed reach it through the raw local
+// terminal, and Berth exits with its exit code.
+func TestRunTerminal(t *testing.T) {
+	s := newStack(t)
+	s.write(oneOffCompose)
+	code, screen := s.berthPTY(33, 101, "run", "--rm", "--no-deps", "app", "tty")
+	if code != 0 || !strings.Contains(screen, "tty 33x101") {
+		t.Errorf("under a 33x101 terminal: exit %d, screen %q, want a TTY of that size", code, screen)
+	}
+	code, screen = s.berthPTY(33, 101, "run", "--rm", "--no-deps", "-T", "app", "tty")
+	if code != 0 || !strings.Contains(screen, "no tty") {
+		t.Errorf("-T under a terminal: exit %d, screen %q, want no TTY", code, screen)
+	}
+	ptmx, out, wait := s.startPTY(24, 80, "run", "--rm", "--no-deps", "app", "echo")
+	say(t, ptmx, "hello\r")
+	eventually(t, "the container's answer", func() bool { return strings.Count(out.String(), "hello") >= 2 }) // echoed, then printed
+	say(t, ptmx, "exit 6\r")
+	if code := waitExit(t, "run", wait); code != 6 {
+		t.Fatalf("run on a terminal: exit %d, want the container's 6\n%q", code, out)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -12,6 +13,15 @@ import (
 
 	"github.com/creack/pty"
 )
+
+// command is berth with args in the stack's directory and environment,
+// plus env, killed once ctx ends.
+func (s *stack) command(ctx context.Context, env []string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
+	cmd.Dir = s.dir
+	cmd.Env = append(append([]string{}, s.environ...), env...)
+	return cmd
+}
 
 // berthIn runs berth like s.berth, with stdin as its standard input.
 func (s *stack) berthIn(stdin io.Reader, env []string, args ...string) (int, string, string) {
@@ -25,54 +35,22 @@ func (s *stack) berthAt(dir string, stdin io.Reader, env []string, args ...strin
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
+	cmd := s.command(ctx, env, args...)
 	cmd.Dir = dir
-	cmd.Env = append(append([]string{}, s.environ...), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &out, &errOut
 	code := exitCode(s.t, cmd.Run())
 	return code, out.String(), errOut.String()
 }
 
-// berthPTY runs berth with its standard streams on a pseudo-terminal of
-// rows × cols and returns its exit code and what the terminal showed.
-func (s *stack) berthPTY(rows, cols uint16, args ...string) (int, string) {
-	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
-	cmd.Dir = s.dir
-	cmd.Env = s.environ
-	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer ptmx.Close()
-	screen := make(chan string, 1)
-	go func() {
-		b, _ := io.ReadAll(ptmx) // ends with EIO once the child exits
-		screen <- string(b)
-	}()
-	code := exitCode(s.t, cmd.Wait())
-	return code, <-screen
-}
-
-// startIn runs berth in the background with a pipe as its standard input;
-// wait closes nothing and returns the exit code.
-func (s *stack) startIn(args ...string) (stdin io.WriteCloser, stdout, stderr *lockedBuffer, proc *exec.Cmd, wait func() int) {
+// background runs berth in the background: begin connects the command's
+// streams and starts it. wait returns its exit code; the process is
+// killed when the test ends, or after three minutes.
+func (s *stack) background(begin func(*exec.Cmd) error, args ...string) (cmd *exec.Cmd, wait func() int) {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
-	cmd.Dir = s.dir
-	cmd.Env = s.environ
-	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		cancel()
-		s.t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
+	cmd = s.command(ctx, nil, args...)
+	if err := begin(cmd); err != nil {
 		cancel()
 		s.t.Fatal(err)
 	}
@@ -82,7 +60,66 @@ func (s *stack) startIn(args ...string) (stdin io.WriteCloser, stdout, stderr *l
 		done <- waitCode(cmd)
 	}()
 	s.t.Cleanup(func() { _ = cmd.Process.Kill(); <-ctx.Done() })
-	return in, stdout, stderr, cmd, func() int { return <-done }
+	return cmd, func() int { return <-done }
+}
+
+// startWith runs berth in the background like start; setup, when set,
+// connects its standard input before it starts.
+func (s *stack) startWith(setup func(*exec.Cmd) error, args ...string) (cmd *exec.Cmd, stdout, stderr *lockedBuffer, wait func() int) {
+	s.t.Helper()
+	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
+	cmd, wait = s.background(func(cmd *exec.Cmd) error {
+		cmd.Stdout, cmd.Stderr = stdout, stderr
+		if setup != nil {
+			if err := setup(cmd); err != nil {
+				return err
+			}
+		}
+		return cmd.Start()
+	}, args...)
+	return cmd, stdout, stderr, wait
+}
+
+// startIn runs berth in the background like start, with a pipe as its
+// standard input; wait closes nothing and returns the exit code.
+func (s *stack) startIn(args ...string) (stdin io.WriteCloser, stdout, stderr *lockedBuffer, proc *exec.Cmd, wait func() int) {
+	s.t.Helper()
+	proc, stdout, stderr, wait = s.startWith(func(cmd *exec.Cmd) (err error) {
+		stdin, err = cmd.StdinPipe()
+		return err
+	}, args...)
+	return stdin, stdout, stderr, proc, wait
+}
+
+// startPTY runs berth in the background on a pseudo-terminal of rows ×
+// cols: what is written to ptmx is typed on it, screen collects what it
+// shows, and wait returns the exit code once the screen is complete.
+func (s *stack) startPTY(rows, cols uint16, args ...string) (ptmx io.Writer, screen *lockedBuffer, wait func() int) {
+	s.t.Helper()
+	screen = &lockedBuffer{}
+	copied := make(chan struct{})
+	var f *os.File
+	_, exited := s.background(func(cmd *exec.Cmd) error {
+		var err error
+		if f, err = pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols}); err != nil {
+			return err
+		}
+		s.t.Cleanup(func() { f.Close() }) // once the process is killed
+		go func() {
+			_, _ = io.Copy(screen, f) // ends with EIO once the child exits
+			close(copied)
+		}()
+		return nil
+	}, args...)
+	return f, screen, func() int { code := exited(); <-copied; return code }
+}
+
+// berthPTY runs berth with its standard streams on a pseudo-terminal of
+// rows × cols and returns its exit code and what the terminal showed.
+func (s *stack) berthPTY(rows, cols uint16, args ...string) (int, string) {
+	s.t.Helper()
+	_, screen, wait := s.startPTY(rows, cols, args...)
+	return wait(), screen.String()
 }
 
 // waitExit returns the exit code wait reports, failing the test if the
@@ -117,35 +154,6 @@ func (s *stack) refuse(t *testing.T, cases []badInput) {
 			t.Errorf("berth %s: exit %d, stderr %q; want exit %d naming %q", strings.Join(tc.args, " "), code, errOut, tc.code, tc.want)
 		}
 	}
-}
-
-// startPTY runs berth in the background on a pseudo-terminal: what is
-// written to ptmx is typed on it, screen collects what it shows, and wait
-// returns the exit code.
-func (s *stack) startPTY(args ...string) (ptmx io.Writer, screen *lockedBuffer, wait func() int) {
-	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name}, args...)...)
-	cmd.Dir = s.dir
-	cmd.Env = s.environ
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
-	if err != nil {
-		cancel()
-		s.t.Fatal(err)
-	}
-	screen = &lockedBuffer{}
-	copied := make(chan struct{})
-	go func() {
-		_, _ = io.Copy(screen, f) // ends with EIO once the child exits
-		close(copied)
-	}()
-	done := make(chan int, 1)
-	go func() {
-		defer cancel()
-		done <- waitCode(cmd)
-	}()
-	s.t.Cleanup(func() { _ = cmd.Process.Kill(); <-ctx.Done(); f.Close() })
-	return f, screen, func() int { code := <-done; <-copied; return code }
 }
 
 // waitCode waits for a started command and returns its exit code, -1 when

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/filters"
 )
 
 const waitCompose = `
@@ -39,7 +35,7 @@ func TestWait(t *testing.T) {
 		if code := waitExit(t, "wait", wait); code != 137 {
 			t.Fatalf("wait: exit %d, want 137 (a was killed first)\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
-		ids := s.ids()
+		ids := s.containerIDs()
 		for _, want := range []string{
 			fmt.Sprintf("container %q exited with status code 137", ids[s.container("a", 1)]),
 			fmt.Sprintf("container %q exited with status code 0", ids[s.container("b", 1)]),
@@ -60,12 +56,7 @@ func TestWait(t *testing.T) {
 		if code := waitExit(t, "wait", wait); code != 0 {
 			t.Fatalf("wait --down-project: exit %d, want b's 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
-		f := filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))
-		cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true, Filters: f})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(cs) != 0 {
+		if cs := s.containers(); len(cs) != 0 {
 			t.Errorf("wait --down-project left %d containers", len(cs))
 		}
 	})
@@ -76,19 +67,4 @@ func TestWait(t *testing.T) {
 			{[]string{"wait"}, 2, "needs at least one SERVICE"},
 		})
 	})
-}
-
-// ids returns the project's container IDs by name.
-func (s *stack) ids() map[string]string {
-	s.t.Helper()
-	f := filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+s.name))
-	cs, err := s.docker.ContainerList(context.Background(), container.ListOptions{All: true, Filters: f})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, c := range cs {
-		out[strings.TrimPrefix(c.Names[0], "/")] = c.ID
-	}
-	return out
 }

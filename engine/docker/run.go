@@ -2,14 +2,11 @@ package docker
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/pkg/stdcopy"
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/project"
@@ -34,92 +31,22 @@ func (c *Client) CreateOneOff(ctx context.Context, p *project.Project, o engine.
 // code once it has exited and its output has been copied (for a container
 // the engine removes on exit, once it is removed).
 func (c *Client) StartOneOff(ctx context.Context, id string, o engine.OneOffIO) (int, error) {
+	start := func(ctx context.Context) error {
+		return wrap(c.api.ContainerStart(ctx, id, container.StartOptions{}), "starting")
+	}
 	if o.Detach {
-		return 0, wrap(c.api.ContainerStart(ctx, id, container.StartOptions{}), "starting the one-off container")
+		return 0, wrap(start(ctx), "one-off container")
 	}
 	ins, err := c.api.ContainerInspect(ctx, id)
 	if err != nil {
 		return 0, wrap(err, "inspecting the one-off container")
 	}
-	tty := ins.Config != nil && ins.Config.Tty
-	att, err := c.api.ContainerAttach(ctx, id, container.AttachOptions{Stream: true, Stdin: o.Stdin != nil, Stdout: true, Stderr: true})
-	if err != nil {
-		return 0, wrap(err, "attaching to the one-off container")
-	}
-	defer att.Close()
 	cond := container.WaitConditionNextExit
 	if ins.HostConfig != nil && ins.HostConfig.AutoRemove {
 		cond = container.WaitConditionRemoved
 	}
-	waited, waitErr := c.api.ContainerWait(ctx, id, cond)
-
-	copied := make(chan error, 1)
-	go func() {
-		stdout, stderr := orDiscard(o.Stdout), orDiscard(o.Stderr)
-		var err error
-		if tty {
-			_, err = io.Copy(stdout, att.Reader)
-		} else {
-			_, err = stdcopy.StdCopy(stdout, stderr, att.Reader)
-		}
-		copied <- err
-	}()
-	if o.Stdin != nil {
-		go func() {
-			// the copy ends with the input, or stays blocked on it until
-			// Berth exits; the container's stdin closes either way
-			_, _ = io.Copy(att.Conn, o.Stdin)
-			_ = att.CloseWrite()
-		}()
-	}
-	if err := c.api.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
-		return 0, wrap(err, "starting the one-off container")
-	}
-	if tty && o.TerminalSize != nil {
-		resize := func() {
-			if h, w := o.TerminalSize(); h > 0 && w > 0 {
-				_ = c.api.ContainerResize(ctx, id, container.ResizeOptions{Height: h, Width: w})
-			}
-		}
-		resize()
-		go func() {
-			for {
-				select {
-				case <-o.Resized:
-					resize()
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-	}
-	select {
-	case err := <-copied:
-		if err != nil && ctx.Err() == nil {
-			return 0, wrap(err, "reading the one-off container's output")
-		}
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
-	select {
-	case w := <-waited:
-		if w.Error != nil && w.Error.Message != "" {
-			return 0, fmt.Errorf("waiting for the one-off container: %s", w.Error.Message)
-		}
-		return int(w.StatusCode), nil
-	case err := <-waitErr:
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		return 0, wrap(err, "waiting for the one-off container")
-	}
-}
-
-func orDiscard(w io.Writer) io.Writer {
-	if w == nil {
-		return io.Discard
-	}
-	return w
+	res, err := c.attachSession(ctx, id, ins.Config != nil && ins.Config.Tty, cond, o.AttachSpec, start)
+	return res.ExitCode, wrap(err, "one-off container")
 }
 
 // StopOneOff stops a one-off container within timeout, else within its

@@ -59,9 +59,12 @@ func pipe(ctx context.Context, att types.HijackedResponse, stdin io.Reader, stdo
 	}
 }
 
-// useTerminal sizes the remote TTY as the local terminal is, follows the
-// terminal's resizes until ctx ends, and puts it in raw mode; the returned
-// function stops following and restores the terminal.
+// useTerminal puts the local terminal t in raw mode, sizes the remote TTY
+// as t is and follows t's resizes until ctx ends; the returned function
+// stops following and restores the terminal. The sizing does not hold up
+// the session: a TTY that does not exist yet (an exec's right after its
+// start) is retried a few times, and a size that cannot be set never fails
+// the session.
 func useTerminal(ctx context.Context, t *engine.Terminal, resize func(context.Context, engine.TermSize) error) (func(), error) {
 	restore := func() {}
 	if t.Raw != nil {
@@ -72,24 +75,26 @@ func useTerminal(ctx context.Context, t *engine.Terminal, resize func(context.Co
 		restore = r
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	if t.Size.Height > 0 && t.Size.Width > 0 {
-		// an exec's TTY may not exist yet right after the start: retry a
-		// few times, and never fail the session for its size
-		for i := 1; i <= 10 && resize(ctx, t.Size) != nil; i++ {
-			select {
-			case <-time.After(time.Duration(i) * 10 * time.Millisecond):
-			case <-ctx.Done():
+	sized := func(s engine.TermSize) bool { return s.Height > 0 && s.Width > 0 }
+	go func() {
+		if sized(t.Size) {
+			for i := 1; i <= 10 && resize(ctx, t.Size) != nil; i++ {
+				select {
+				case <-time.After(time.Duration(i) * 10 * time.Millisecond):
+				case <-ctx.Done():
+					return
+				}
 			}
 		}
-	}
-	go func() {
 		for {
 			select {
 			case size, ok := <-t.Resize:
 				if !ok {
 					return
 				}
-				_ = resize(ctx, size)
+				if sized(size) {
+					_ = resize(ctx, size)
+				}
 			case <-ctx.Done():
 				return
 			}

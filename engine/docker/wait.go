@@ -14,7 +14,8 @@ func (c *Client) WaitStopped(ctx context.Context, ctr string) (int, error) {
 	return exitCode(ctx, exited, errs)
 }
 
-// exitCode reads the outcome of a ContainerWait: the container's exit code.
+// exitCode reads the outcome of a ContainerWait: the container's exit
+// code, or ctx's error when ctx ended first.
 func exitCode(ctx context.Context, exited <-chan container.WaitResponse, errs <-chan error) (int, error) {
 	select {
 	case r := <-exited:
@@ -23,6 +24,10 @@ func exitCode(ctx context.Context, exited <-chan container.WaitResponse, errs <-
 		}
 		return int(r.StatusCode), nil
 	case err := <-errs:
+		if ctx.Err() != nil {
+			// the wait ended with ctx
+			return 0, ctx.Err()
+		}
 		return 0, wrap(err, "waiting for the container to stop")
 	case <-ctx.Done():
 		return 0, ctx.Err()
