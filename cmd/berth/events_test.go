@@ -25,6 +25,7 @@ services:
 `)
 	s.ok(nil, "up", "-d")
 	web := s.ps()[s.container("web", 1)]
+	web.ID = s.inspect(web.Name).ID // ps shows 12 digits, as Compose's does
 	since := time.Now()
 	cmd, stdout, stderr, wait := s.start("events", "--json", "--since", since.Format(time.RFC3339Nano), "web")
 	s.ok(nil, "stop", "web")

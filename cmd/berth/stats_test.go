@@ -28,6 +28,7 @@ services:
 	s.ok(nil, "up", "-d")
 	ps := s.ps()
 	web, job := ps[s.container("web", 1)], ps[s.container("job", 1)]
+	web.ID, job.ID = s.inspect(web.Name).ID, s.inspect(job.Name).ID // ps shows 12 digits, as Compose's does
 	eventually(t, "job to exit", func() bool { return s.ps()[job.Name].State == "exited" })
 
 	out := s.ok(nil, "stats", "--no-stream")
