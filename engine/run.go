@@ -80,7 +80,7 @@ type RunOverrides struct {
 	// Command is given, clears the command.
 	Entrypoint []string
 	// Env are KEY=VALUE entries, or KEY alone to take the value from the
-	// project's environment (unset: left out).
+	// project's environment (unset: left out); see ResolveEnv.
 	Env []string
 	// Labels are KEY=VALUE entries added to the container's labels.
 	Labels     []string
@@ -203,20 +203,15 @@ func OneOffService(p *project.Project, o RunOptions) (types.ServiceConfig, error
 		s.CapAdd = slices.DeleteFunc(slices.Clone(s.CapAdd), func(c string) bool { return slices.Contains(ov.CapDrop, c) })
 	}
 	if len(ov.Env) > 0 {
-		for _, e := range ov.Env {
-			if k, _, _ := strings.Cut(e, "="); k == "" || strings.ContainsAny(k, " \t\n") {
-				return s, fmt.Errorf("invalid environment variable %q: use KEY=VALUE, or KEY to take its value from the environment", e)
-			}
+		env, err := ResolveEnv(p, ov.Env)
+		if err != nil {
+			return s, err
 		}
-		env := types.NewMappingWithEquals(ov.Env).Resolve(func(k string) (string, bool) {
-			v, ok := p.Compose.Environment[k]
-			return v, ok
-		}).RemoveEmpty()
 		merged := types.MappingWithEquals{}
 		for k, v := range s.Environment {
 			merged[k] = v
 		}
-		s.Environment = merged.OverrideBy(env)
+		s.Environment = merged.OverrideBy(types.NewMappingWithEquals(env))
 	}
 	if len(ov.Labels) > 0 {
 		labels := types.Labels{}

@@ -144,7 +144,7 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 	}
 	// every override is checked before anything is created
 	if _, err := engine.OneOffService(p, opts); err != nil {
-		return usageError("%v", err)
+		return usageError("%w", err)
 	}
 	if ov.Interactive && !o.detach && o.streams.In != nil {
 		opts.IO.Stdin = o.streams.In
