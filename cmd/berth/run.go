@@ -61,7 +61,7 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 	// -p is --publish here, as with Compose; the project name is still
 	// --project-name (or -p before `run`)
 	g.shadowGlobal(f, "project-name")
-	f.BoolVarP(&o.detach, "detach", "d", false, "Run the container in the background and print its name")
+	f.BoolVarP(&o.detach, "detach", "d", false, "Run the container in the background and print its ID")
 	f.BoolVar(&o.remove, "rm", false, "Remove the container, and its anonymous volumes, when it exits")
 	f.StringArrayVarP(&o.overrides.Env, "env", "e", nil, "Set an environment variable (KEY=VALUE, or KEY to take it from the environment)")
 	f.StringArrayVarP(&o.overrides.Labels, "label", "l", nil, "Add or override a label (KEY=VALUE)")
@@ -111,10 +111,9 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 		}
 		ov.Entrypoint = append([]string{}, words...)
 	}
+	// with -d too, as Compose does: the container keeps its TTY for a
+	// later attach
 	ov.TTY = o.tty || !o.noTTY && onTerminals(o.streams.In, stdout)
-	if o.detach {
-		ov.TTY = false
-	}
 	opts := engine.RunOptions{
 		Service:       service,
 		Name:          o.name,
@@ -181,7 +180,7 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 		return err
 	}
 	if o.detach {
-		fmt.Fprintln(stdout, res.Name)
+		fmt.Fprintln(stdout, res.ID)
 		return nil
 	}
 	if res.ExitCode != 0 {

@@ -257,10 +257,11 @@ func TestRunOverrides(t *testing.T) {
 	}
 
 	name := s.name + "-named"
-	if out := s.ok(nil, "run", "-d", "--no-deps", "--name", name, "-l", "team=blue", "app", "sleep"); out != name+"\n" {
-		t.Fatalf("run -d --name printed %q, want the name", out)
-	}
+	out := s.ok(nil, "run", "-d", "--no-deps", "--name", name, "-l", "team=blue", "app", "sleep")
 	ins := s.inspect(name)
+	if out != ins.ID+"\n" {
+		t.Fatalf("run -d --name printed %q, want the container's ID %s", out, ins.ID)
+	}
 	if !ins.State.Running || ins.Config.Labels["team"] != "blue" || ins.Config.Labels["com.docker.compose.oneoff"] != "True" {
 		t.Fatalf("run -d --name -l: running %v, labels %v", ins.State.Running, ins.Config.Labels)
 	}
@@ -275,10 +276,11 @@ func TestRunOverrides(t *testing.T) {
 		t.Errorf("a one-off container has the service's alias without --use-aliases: %v", got)
 	}
 	// --rm -d: the engine removes it when it exits, down included
-	out := s.ok(nil, "run", "-d", "--rm", "--no-deps", "--use-aliases", "--cap-add", "NET_ADMIN", "app", "sleep")
-	name = strings.TrimSpace(out)
-	if !oneOffName.MatchString(name) {
-		t.Fatalf("run -d printed %q, want the container's name", out)
+	out = s.ok(nil, "run", "-d", "--rm", "--no-deps", "--use-aliases", "--cap-add", "NET_ADMIN", "app", "sleep")
+	id := strings.TrimSpace(out)
+	name = strings.TrimPrefix(s.inspect(id).Name, "/")
+	if len(id) != 64 || !oneOffName.MatchString(name) {
+		t.Fatalf("run -d printed %q, want the ID of a container named as Compose names it (it is %q)", out, name)
 	}
 	if ins := s.inspect(name); !ins.HostConfig.AutoRemove || !slices.Contains(ins.HostConfig.CapAdd, "CAP_NET_ADMIN") && !slices.Contains(ins.HostConfig.CapAdd, "NET_ADMIN") || !slices.Contains(aliases(name), "app") {
 		t.Fatalf("run -d --rm --use-aliases --cap-add NET_ADMIN: auto-remove %v, cap_add %v, aliases %v", ins.HostConfig.AutoRemove, ins.HostConfig.CapAdd, aliases(name))
@@ -296,8 +298,8 @@ func TestRunPorts(t *testing.T) {
 	s.write(oneOffCompose)
 	run := func(args ...string) container.InspectResponse {
 		t.Helper()
-		name := strings.TrimSpace(s.ok(nil, append([]string{"run", "-d", "--no-deps"}, append(args, "app", "serve")...)...))
-		return s.inspect(name)
+		id := strings.TrimSpace(s.ok(nil, append([]string{"run", "-d", "--no-deps"}, append(args, "app", "serve")...)...))
+		return s.inspect(id)
 	}
 	if got := run().HostConfig.PortBindings; len(got) != 0 {
 		t.Errorf("run without --service-ports publishes %v", got)
@@ -455,5 +457,15 @@ func TestRunTerminal(t *testing.T) {
 	say(t, ptmx, "exit 6\r")
 	if code := waitExit(t, "run", wait); code != 6 {
 		t.Fatalf("run on a terminal: exit %d, want the container's 6\n%q", code, out)
+	}
+
+	// -d keeps the TTY, as Compose does, for a later attach
+	code, screen = s.berthPTY(24, 80, "run", "-d", "--rm", "--no-deps", "app", "sleep")
+	id := regexp.MustCompile(`[0-9a-f]{64}`).FindString(screen)
+	if code != 0 || id == "" {
+		t.Fatalf("run -d on a terminal: exit %d, screen %q, want the container's ID", code, screen)
+	}
+	if ins := s.inspect(id); !ins.Config.Tty {
+		t.Errorf("run -d on a terminal created %s without a TTY", ins.Name)
 	}
 }
