@@ -167,7 +167,11 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 		signals, stop := proxySignals()
 		defer stop()
 		opts.IO.Signals = signals
-		opts.Notice = func(text string) { fmt.Fprintf(stderr, "berth: %s\n", text) }
+		eol := "\n"
+		if opts.IO.Terminal != nil {
+			eol = "\r\n" // the local terminal is raw while attached
+		}
+		opts.Notice = func(text string) { fmt.Fprintf(stderr, "berth: %s%s", text, eol) }
 	}
 	// an interrupted run's error wraps context.Canceled: exit 130
 	res, err := engine.Run(ctx, b, p, opts, pr)
