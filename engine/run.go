@@ -64,7 +64,8 @@ type OneOff struct {
 // attaches them (AttachSpec), from before the container starts. Stdin, when
 // set, is copied to the container's input, with no detach keys; Stdout
 // receives all its output when it has a TTY, which then has Terminal's
-// size and follows its resizes.
+// size and follows its resizes. Signals, for Run, are all the signals
+// Berth receives (see RunOptions).
 type OneOffIO struct {
 	// Detach starts the container without attaching.
 	Detach bool
@@ -80,7 +81,7 @@ type RunOverrides struct {
 	// Command is given, clears the command.
 	Entrypoint []string
 	// Env are KEY=VALUE entries, or KEY alone to take the value from the
-	// project's environment (unset: left out).
+	// project's environment (unset: left out); see ResolveEnv.
 	Env []string
 	// Labels are KEY=VALUE entries added to the container's labels.
 	Labels     []string
@@ -120,13 +121,20 @@ type RunOptions struct {
 	// exits or the run is interrupted (--rm).
 	Remove bool
 	// IO attaches the container's streams (or, with Detach, does not).
+	// Attached, IO.Signals are the signals Berth receives, by name
+	// (SIGINT, SIGTERM, ...); each is passed on to the running container,
+	// as `docker run` passes them, and the container decides whether to
+	// exit: Run then returns its exit code, and ctx's end no longer
+	// interrupts the run. An interrupt (SIGINT or SIGTERM) that comes once
+	// one was passed on stops the container instead (and with Remove
+	// removes it), one more kills it. Without Signals, ctx's end while the
+	// container runs stops it.
 	IO OneOffIO
+	// Notice, when set, is told in a line for the user what Run does with
+	// an interrupt it takes while the container runs.
+	Notice func(text string)
 	// Parallel bounds the engine calls in flight (<= 0: unlimited).
 	Parallel int
-	// Force, when closed while an interrupted run stops its container (a
-	// second Ctrl-C), kills the container instead of waiting out its stop
-	// grace period.
-	Force <-chan struct{}
 	// Prepared, when set, is called once the dependencies and the image
 	// are ready, before the container is created: where a caller ends
 	// its progress display before the container's output comes.
@@ -203,20 +211,15 @@ func OneOffService(p *project.Project, o RunOptions) (types.ServiceConfig, error
 		s.CapAdd = slices.DeleteFunc(slices.Clone(s.CapAdd), func(c string) bool { return slices.Contains(ov.CapDrop, c) })
 	}
 	if len(ov.Env) > 0 {
-		for _, e := range ov.Env {
-			if k, _, _ := strings.Cut(e, "="); k == "" || strings.ContainsAny(k, " \t\n") {
-				return s, fmt.Errorf("invalid environment variable %q: use KEY=VALUE, or KEY to take its value from the environment", e)
-			}
+		env, err := ResolveEnv(p, ov.Env)
+		if err != nil {
+			return s, err
 		}
-		env := types.NewMappingWithEquals(ov.Env).Resolve(func(k string) (string, bool) {
-			v, ok := p.Compose.Environment[k]
-			return v, ok
-		}).RemoveEmpty()
 		merged := types.MappingWithEquals{}
 		for k, v := range s.Environment {
 			merged[k] = v
 		}
-		s.Environment = merged.OverrideBy(env)
+		s.Environment = merged.OverrideBy(types.NewMappingWithEquals(env))
 	}
 	if len(ov.Labels) > 0 {
 		labels := types.Labels{}
@@ -268,9 +271,11 @@ func OneOffService(p *project.Project, o RunOptions) (types.ServiceConfig, error
 // NoDeps — Up with the service's dependencies alone, so the networks and
 // volumes are created either way —, gets the service's image as `up`
 // would, creates the container and starts it. Attached, it returns once
-// the container has exited, with its exit code. When ctx ends while the
-// container runs, the container is stopped (and with Remove, removed) and
-// Run returns an error wrapping ctx's.
+// the container has exited, with its exit code. When ctx ends before the
+// container starts, or (without o.IO.Signals) while it runs, the container
+// is stopped (and with Remove, removed) and Run returns an error wrapping
+// ctx's; an interrupt Run takes from o.IO.Signals does the same, with an
+// error wrapping context.Canceled.
 func Run(ctx context.Context, b RunBackend, p *project.Project, o RunOptions, sink Sink) (*RunResult, error) {
 	s, err := OneOffService(p, o)
 	if err != nil {
@@ -322,47 +327,18 @@ func Run(ctx context.Context, b RunBackend, p *project.Project, o RunOptions, si
 		return nil, err
 	}
 	if ctx.Err() == nil {
+		if !o.IO.Detach && o.IO.Signals != nil {
+			return res, startPassingSignals(ctx, b, res, o)
+		}
 		res.ExitCode, err = b.StartOneOff(ctx, res.ID, o.IO)
 	}
 	if ctx.Err() != nil {
-		return res, takeAway(ctx, b, res, o.Remove, o.Force)
+		return res, takeAway(ctx, b, res, o.Remove, nil, ctx.Err())
 	}
 	if err != nil && o.Remove {
 		err = errors.Join(err, b.RemoveOneOff(context.WithoutCancel(ctx), res.ID))
 	}
 	return res, err
-}
-
-// takeAway stops the one-off container of an interrupted run (killing
-// it when force is closed meanwhile), and with remove removes it, and
-// says so in the error it returns.
-func takeAway(ctx context.Context, b Runner, res *RunResult, remove bool, force <-chan struct{}) error {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-	defer cancel()
-	stopCtx, forced := context.WithCancel(cctx)
-	defer forced()
-	go func() {
-		select {
-		case <-force:
-			forced()
-		case <-stopCtx.Done():
-		}
-	}()
-	what := "stopped"
-	err := b.StopOneOff(stopCtx, res.ID, nil)
-	if stopCtx.Err() != nil && cctx.Err() == nil {
-		what = "killed"
-		now := time.Duration(0)
-		err = b.StopOneOff(cctx, res.ID, &now)
-	}
-	if remove {
-		what += " and removed"
-		err = errors.Join(err, b.RemoveOneOff(cctx, res.ID))
-	}
-	if err != nil {
-		return fmt.Errorf("interrupted; taking %s away: %w", res.Name, errors.Join(err, ctx.Err()))
-	}
-	return fmt.Errorf("interrupted: %s %s: %w", res.Name, what, ctx.Err())
 }
 
 // forDependencies is p as `run` brings it up before creating the one-off

@@ -78,7 +78,7 @@ func runAttach(ctx context.Context, cmd *cobra.Command, o *attachCmdOptions, ser
 	defer b.Close()
 	res, err := engine.Attach(ctx, b, b, p, engine.AttachOptions{Service: service, Index: index, DetachKeys: o.detachKeys, Spec: spec})
 	if err != nil {
-		return quietInterrupt(err)
+		return exitInterrupted(ctx, err)
 	}
 	if res.ExitCode != 0 && !res.Detached {
 		return &exitError{code: res.ExitCode}

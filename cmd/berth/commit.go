@@ -26,7 +26,7 @@ func newCommitCommand(g *globalOptions) *cobra.Command {
 		Use:   "commit [OPTIONS] SERVICE [REPOSITORY[:TAG]]",
 		Short: "Create a new image from a service container's changes",
 		Long:  "Create an image from the changes of a running container of the service and print its ID.",
-		Args:  usageArgs(1, 2),
+		Args:  needArgs(1, 2, "a SERVICE and, optionally, a REPOSITORY[:TAG]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref := ""
 			if len(args) > 1 {

@@ -32,7 +32,7 @@ func newCpCommand(g *globalOptions) *cobra.Command {
 			"path rules. Copying into a service copies into each of its containers (or the one --index\n" +
 			"names); copying from one copies from its first container. '-' as the source reads a tar\n" +
 			"stream from standard input; as the destination, writes one to standard output.",
-		Args: usageArgs(2, 2),
+		Args: needArgs(2, 2, "exactly 2 arguments, a source and a destination"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCp(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args[0], args[1])
 		},
@@ -166,22 +166,4 @@ func (g *globalOptions) openService(ctx context.Context, service string, index i
 		return nil, nil, err
 	}
 	return p, c, nil
-}
-
-// usageArgs accepts between min and max arguments (max < 0: no limit); a
-// wrong count is a usage error.
-func usageArgs(min, max int) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) < min || max >= 0 && len(args) > max {
-			want := "exactly"
-			switch {
-			case min != max && max < 0:
-				want = "at least"
-			case min != max:
-				return usageError("%q takes %d to %d arguments, not %d; run '%s --help' for usage", cmd.CommandPath(), min, max, len(args), cmd.CommandPath())
-			}
-			return usageError("%q takes %s %d argument(s), not %d; run '%s --help' for usage", cmd.CommandPath(), want, min, len(args), cmd.CommandPath())
-		}
-		return nil
-	}
 }

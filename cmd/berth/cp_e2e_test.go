@@ -178,7 +178,7 @@ func TestCp(t *testing.T) {
 	s.fails(2, []string{`no such service: "nosuch"`}, "cp", "nosuch:/a.txt", "out/x")
 	s.fails(2, []string{"copying between services"}, "cp", "one:/a.txt", "app:/a.txt")
 	s.fails(2, []string{"names a service"}, "cp", "src/a.txt", "out/x")
-	s.fails(2, []string{"takes exactly 2"}, "cp", "src/a.txt")
+	s.fails(2, []string{"needs exactly 2 arguments"}, "cp", "src/a.txt")
 	s.fails(1, []string{"/missing", "no such file"}, "cp", "one:/missing", "out/x")
 	s.fails(1, []string{"no-such-file", "no such file or directory on the host"}, "cp", "no-such-file", "one:/x")
 	s.fails(1, []string{`service "app" has no container #5`}, "cp", "--index", "5", "src/a.txt", "app:/x")
@@ -236,7 +236,7 @@ func TestExport(t *testing.T) {
 	s.fails(1, []string{`service "idle" has no running container`}, "export", "idle")
 	s.fails(1, []string{`service "one" has no running container #3`}, "export", "--index", "3", "one")
 	s.fails(1, []string{"does not exist"}, "export", "-o", "no-dir/fs.tar", "one")
-	s.fails(2, []string{"takes exactly 1"}, "export")
+	s.fails(2, []string{"needs exactly 1 argument"}, "export")
 	if code, errOut := s.berthTTY("export", "one"); code != 2 || !strings.Contains(errOut, "terminal") {
 		t.Fatalf("export to a terminal: exit %d\n%s", code, errOut)
 	}
@@ -269,7 +269,7 @@ func TestCommit(t *testing.T) {
 	s.fails(2, []string{`no such service: "nosuch"`}, "commit", "nosuch")
 	s.fails(1, []string{`service "idle" has no running container`}, "commit", "idle")
 	s.fails(1, []string{"no running container #2"}, "commit", "--index", "2", "one")
-	s.fails(2, []string{"takes 1 to 2 arguments"}, "commit", "one", "a", "b")
+	s.fails(2, []string{"commit needs a SERVICE and, optionally, a REPOSITORY"}, "commit", "one", "a", "b")
 }
 
 // removeImage removes an image reference the test created.

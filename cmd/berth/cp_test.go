@@ -57,12 +57,12 @@ func TestCpUsage(t *testing.T) {
 		{[]string{"cp", "a", "b"}, "names a service"},
 		{[]string{"cp", "web:/a", "db:/b"}, "copying between services"},
 		{[]string{"cp", "", "web:/b"}, "neither can be empty"},
-		{[]string{"cp", "a"}, "takes exactly 2"},
+		{[]string{"cp", "a"}, "needs exactly 2 arguments"},
 		{[]string{"cp", "web:", "out"}, "path after SERVICE:"},
 		{[]string{"cp", "web:-", "out"}, "'-' stands for a host tar stream"},
 		{[]string{"cp", "--index", "-1", "a", "web:/b"}, "invalid --index -1"},
-		{[]string{"export"}, "takes exactly 1"},
-		{[]string{"commit", "a", "b", "c"}, "takes 1 to 2 arguments"},
+		{[]string{"export"}, "needs exactly 1 argument"},
+		{[]string{"commit", "a", "b", "c"}, "commit needs a SERVICE and, optionally, a REPOSITORY"},
 	}
 	for _, tt := range tests {
 		code, _, errOut := run(t, t.TempDir(), nil, tt.args...)

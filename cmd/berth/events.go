@@ -56,7 +56,7 @@ func runEvents(ctx context.Context, stdout io.Writer, o *eventsOptions, services
 		_, err := fmt.Fprintln(stdout, formatEvent(ev))
 		return err
 	})
-	return interrupted(ctx, err)
+	return exitInterrupted(ctx, err)
 }
 
 // writeEventJSON writes an event as one line of JSON, with Compose's keys.

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/berth-dev/berth/engine"
 	"github.com/berth-dev/berth/engine/docker"
-	"github.com/berth-dev/berth/project"
 )
 
 // execOptions are the flags of `berth exec`.
@@ -73,8 +70,12 @@ func runExec(ctx context.Context, cmd *cobra.Command, o *execOptions, service st
 	if err != nil {
 		return err
 	}
+	env, err := engine.ResolveEnv(p, o.env)
+	if err != nil {
+		return usageError("%w", err)
+	}
 	spec := engine.ExecSpec{
-		Cmd: command, User: o.user, WorkingDir: o.workdir, Env: resolveEnv(p, o.env), Privileged: o.privileged,
+		Cmd: command, User: o.user, WorkingDir: o.workdir, Env: env, Privileged: o.privileged,
 		Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr(), Detach: o.detach,
 	}
 	if o.interactive && !o.detach {
@@ -92,7 +93,7 @@ func runExec(ctx context.Context, cmd *cobra.Command, o *execOptions, service st
 	defer b.Close()
 	code, err := engine.Exec(ctx, b, p, engine.ExecOptions{Service: service, Index: index, Spec: spec})
 	if err != nil {
-		return quietInterrupt(err)
+		return exitInterrupted(ctx, err)
 	}
 	if code != 0 {
 		return &exitError{code: code}
@@ -112,34 +113,6 @@ func indexFlag(cmd *cobra.Command, index int) (int, error) {
 	return index, nil
 }
 
-// resolveEnv turns -e entries into KEY=VALUE: a KEY alone takes its value
-// from the project's environment (the process's and the .env file's), and
-// is left out when that does not set it.
-func resolveEnv(p *project.Project, env []string) []string {
-	var out []string
-	for _, kv := range env {
-		if strings.Contains(kv, "=") {
-			out = append(out, kv)
-			continue
-		}
-		if v, ok := p.Compose.Environment[kv]; ok {
-			out = append(out, kv+"="+v)
-		}
-	}
-	return out
-}
-
-// needArgs accepts between min and max arguments (max < 0: no limit) and
-// otherwise is a usage error saying the command needs what.
-func needArgs(min, max int, what string) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) < min || max >= 0 && len(args) > max {
-			return usageError("%s needs %s; run '%s --help' for usage", cmd.Name(), what, cmd.CommandPath())
-		}
-		return nil
-	}
-}
-
 // completeFirstService completes a service name as the first argument
 // only, for exec and attach.
 func (g *globalOptions) completeFirstService(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
@@ -147,13 +120,4 @@ func (g *globalOptions) completeFirstService(cmd *cobra.Command, args []string, 
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	return g.completeServices(cmd, args, toComplete)
-}
-
-// quietInterrupt turns an error that only says Berth was interrupted
-// (Ctrl-C) into exit code 130 without a message.
-func quietInterrupt(err error) error {
-	if errors.Is(err, context.Canceled) {
-		return &exitError{code: 130}
-	}
-	return err
 }

@@ -21,7 +21,7 @@ func newExportCommand(g *globalOptions) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "export [OPTIONS] SERVICE",
 		Short: "Export a service container's filesystem as a tar archive",
-		Args:  usageArgs(1, 1),
+		Args:  needArgs(1, 1, "exactly 1 argument, a SERVICE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runExport(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args[0])
 		},

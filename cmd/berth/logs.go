@@ -104,7 +104,7 @@ func runLogs(ctx context.Context, stdout io.Writer, o *logsOptions, services []s
 		sink = m
 	}
 	err = engine.Logs(ctx, c, p.Name(), engine.LogsOptions{LogOptions: lo, Follow: o.follow}, sink)
-	return interrupted(ctx, err)
+	return exitInterrupted(ctx, err)
 }
 
 // attachedServices are the project's services whose output `logs` shows

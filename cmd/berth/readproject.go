@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/berth-dev/berth/engine/docker"
@@ -27,13 +26,4 @@ func (g *globalOptions) openForReading(ctx context.Context, services []string) (
 		return nil, nil, err
 	}
 	return p, c, nil
-}
-
-// interrupted turns the end of a command that runs until Ctrl-C into exit
-// code 130, without a message; other errors pass through.
-func interrupted(ctx context.Context, err error) error {
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return &exitError{code: 130}
-	}
-	return err
 }

@@ -59,6 +59,17 @@ func usageError(format string, args ...any) error {
 	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
 }
 
+// needArgs accepts between min and max arguments (max < 0: no limit) and
+// otherwise is a usage error saying the command needs what.
+func needArgs(min, max int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || max >= 0 && len(args) > max {
+			return usageError("%s needs %s, not %d argument(s); run '%s --help' for usage", cmd.Name(), what, len(args), cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
 // Run runs berth with args (without the program name) and returns the exit
 // code. It never panics on bad input and never calls os.Exit.
 func Run(ctx context.Context, args []string, s Streams) int {

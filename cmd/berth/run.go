@@ -1,12 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 
 	"github.com/mattn/go-shellwords"
 	"github.com/spf13/cobra"
@@ -38,7 +34,9 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 		Short: "Run a one-off command on a service",
 		Long: "Run a one-off container of a service, configured as `up` configures the service's containers,\n" +
 			"with the command and overrides given. Its dependencies are brought up first unless --no-deps.\n" +
-			"Attached, Berth exits with the container's exit code; `berth down` removes one-off containers.",
+			"Attached, the signals Berth receives go to the container and Berth exits with its exit code;\n" +
+			"should it not exit, a second Ctrl-C stops it and a third kills it. `berth down` removes\n" +
+			"one-off containers.",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageError("run needs a SERVICE (and, optionally, a command); run 'berth run --help' for usage")
@@ -61,7 +59,7 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 	// -p is --publish here, as with Compose; the project name is still
 	// --project-name (or -p before `run`)
 	g.shadowGlobal(f, "project-name")
-	f.BoolVarP(&o.detach, "detach", "d", false, "Run the container in the background and print its name")
+	f.BoolVarP(&o.detach, "detach", "d", false, "Run the container in the background and print its ID")
 	f.BoolVar(&o.remove, "rm", false, "Remove the container, and its anonymous volumes, when it exits")
 	f.StringArrayVarP(&o.overrides.Env, "env", "e", nil, "Set an environment variable (KEY=VALUE, or KEY to take it from the environment)")
 	f.StringArrayVarP(&o.overrides.Labels, "label", "l", nil, "Add or override a label (KEY=VALUE)")
@@ -111,10 +109,9 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 		}
 		ov.Entrypoint = append([]string{}, words...)
 	}
+	// with -d too, as Compose does: the container keeps its TTY for a
+	// later attach
 	ov.TTY = o.tty || !o.noTTY && onTerminals(o.streams.In, stdout)
-	if o.detach {
-		ov.TTY = false
-	}
 	opts := engine.RunOptions{
 		Service:       service,
 		Name:          o.name,
@@ -144,7 +141,7 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 	}
 	// every override is checked before anything is created
 	if _, err := engine.OneOffService(p, opts); err != nil {
-		return usageError("%v", err)
+		return usageError("%w", err)
 	}
 	if ov.Interactive && !o.detach && o.streams.In != nil {
 		opts.IO.Stdin = o.streams.In
@@ -164,50 +161,29 @@ func runRun(cmd *cobra.Command, o *runOptions, service string, command []string)
 	pr := newProgress(stderr, o.progress, nil)
 	defer pr.close()
 	opts.Prepared = pr.close
-	// a second Ctrl-C, once the first has ended ctx, kills the container
-	// (main's signal context keeps catching the signals)
-	force := make(chan struct{})
-	opts.Force = force
-	stopForce := onSecondSignal(ctx, func() { close(force) })
-	defer stopForce()
+	if !o.detach {
+		// as with Compose, the signals go to the running container, which
+		// decides whether to exit; the engine stops it on a further Ctrl-C
+		signals, stop := proxySignals()
+		defer stop()
+		opts.IO.Signals = signals
+		eol := "\n"
+		if opts.IO.Terminal != nil {
+			eol = "\r\n" // the local terminal is raw while attached
+		}
+		opts.Notice = func(text string) { fmt.Fprintf(stderr, "berth: %s%s", text, eol) }
+	}
+	// an interrupted run's error wraps context.Canceled: exit 130
 	res, err := engine.Run(ctx, b, p, opts, pr)
 	if err != nil {
-		if res != nil && ctx.Err() != nil {
-			// interrupted while the container ran: it is stopped (and
-			// with --rm removed); exit as a Ctrl-C'd program does
-			fmt.Fprintf(stderr, "berth: %v\n", err)
-			return &exitError{code: 130}
-		}
 		return err
 	}
 	if o.detach {
-		fmt.Fprintln(stdout, res.Name)
+		fmt.Fprintln(stdout, res.ID)
 		return nil
 	}
 	if res.ExitCode != 0 {
 		return &exitError{code: res.ExitCode}
 	}
 	return nil
-}
-
-// onSecondSignal calls f on the first SIGINT or SIGTERM that comes after
-// ctx has ended, until the returned function is called.
-func onSecondSignal(ctx context.Context, f func()) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-done:
-			return
-		}
-		sigs := make(chan os.Signal, 1)
-		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-		defer signal.Stop(sigs)
-		select {
-		case <-sigs:
-			f()
-		case <-done:
-		}
-	}()
-	return func() { close(done) }
 }

@@ -189,31 +189,32 @@ func TestRunExitCodeAndRemove(t *testing.T) {
 	})
 }
 
-// TestRunInterrupted: Ctrl-C while the container runs stops and removes a
-// --rm container, with its anonymous volume, and exits 130.
+// TestRunInterrupted: Ctrl-C while the container runs is passed to it, as
+// Compose passes it: Berth exits with the container's own code once it has
+// exited, and --rm leaves neither it nor its anonymous volume.
 func TestRunInterrupted(t *testing.T) {
 	s := newStack(t)
 	s.write(oneOffCompose)
-	cmd, _, stderr, wait := s.start("run", "--rm", "--no-deps", "app", "sleep")
-	var id string
-	eventually(t, "the one-off container to run", func() bool {
-		for _, c := range s.oneOffs() {
-			if c.State == "running" {
-				id = c.ID
-				return true
-			}
-		}
-		return false
-	})
-	vols := s.containerAnonVolumes(id)
+	in, out, stderr, cmd, wait := s.startIn("run", "--rm", "--no-deps", "app", "echo")
+	defer in.Close()
+	say(t, in, "ping\n")
+	eventually(t, "the container's answer", func() bool { return strings.Contains(out.String(), "ping\n") })
+	cs := s.oneOffs()
+	if len(cs) != 1 || cs[0].State != "running" {
+		t.Fatalf("one-off containers %v, want one running", cs)
+	}
+	vols := s.containerAnonVolumes(cs[0].ID)
 	if len(vols) != 1 {
 		t.Fatalf("anonymous volumes %v, want the one of /scratch", vols)
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	if code := wait(); code != 130 {
-		t.Fatalf("run after Ctrl-C: exit %d, want 130\nstderr:\n%s", code, stderr)
+	if code := waitExit(t, "run", wait); code != 0 {
+		t.Fatalf("run after Ctrl-C: exit %d, want the container's 0\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	if !strings.Contains(out.String(), "got signal interrupt") || !strings.Contains(stderr.String(), "SIGINT passed to "+strings.TrimPrefix(cs[0].Names[0], "/")) {
+		t.Errorf("the container was not told of the Ctrl-C\nstdout:\n%s\nstderr:\n%s", out, stderr)
 	}
 	if left := s.oneOffs(); len(left) != 0 {
 		t.Fatalf("Ctrl-C left %s", left[0].Names)
@@ -223,6 +224,34 @@ func TestRunInterrupted(t *testing.T) {
 	}
 	if _, ok := s.ps()[s.container("db", 1)]; ok {
 		t.Fatal("--no-deps started the dependency")
+	}
+}
+
+// TestRunInterruptedBeforeStart: Ctrl-C while the dependencies come up
+// stops there: no one-off container is left, and Berth exits 130.
+func TestRunInterruptedBeforeStart(t *testing.T) {
+	s := newStack(t)
+	s.write(`
+services:
+  sick:
+    image: IMAGE
+    command: ["sleep"]
+    healthcheck: {test: ["CMD", "/app", "unhealthy"], interval: 1s, retries: 1000}
+  app:
+    image: IMAGE
+    depends_on:
+      sick: {condition: service_healthy}
+`)
+	cmd, _, stderr, wait := s.start("run", "--rm", "app", "exit", "0")
+	eventually(t, "the dependency to run", func() bool { return s.ps()[s.container("sick", 1)].State == "running" })
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := waitExit(t, "run", wait); code != 130 {
+		t.Fatalf("run after Ctrl-C while its dependency came up: exit %d, want 130\nstderr:\n%s", code, stderr)
+	}
+	if left := s.oneOffs(); len(left) != 0 {
+		t.Fatalf("Ctrl-C left %s", left[0].Names)
 	}
 }
 
@@ -257,10 +286,11 @@ func TestRunOverrides(t *testing.T) {
 	}
 
 	name := s.name + "-named"
-	if out := s.ok(nil, "run", "-d", "--no-deps", "--name", name, "-l", "team=blue", "app", "sleep"); out != name+"\n" {
-		t.Fatalf("run -d --name printed %q, want the name", out)
-	}
+	out := s.ok(nil, "run", "-d", "--no-deps", "--name", name, "-l", "team=blue", "app", "sleep")
 	ins := s.inspect(name)
+	if out != ins.ID+"\n" {
+		t.Fatalf("run -d --name printed %q, want the container's ID %s", out, ins.ID)
+	}
 	if !ins.State.Running || ins.Config.Labels["team"] != "blue" || ins.Config.Labels["com.docker.compose.oneoff"] != "True" {
 		t.Fatalf("run -d --name -l: running %v, labels %v", ins.State.Running, ins.Config.Labels)
 	}
@@ -275,10 +305,11 @@ func TestRunOverrides(t *testing.T) {
 		t.Errorf("a one-off container has the service's alias without --use-aliases: %v", got)
 	}
 	// --rm -d: the engine removes it when it exits, down included
-	out := s.ok(nil, "run", "-d", "--rm", "--no-deps", "--use-aliases", "--cap-add", "NET_ADMIN", "app", "sleep")
-	name = strings.TrimSpace(out)
-	if !oneOffName.MatchString(name) {
-		t.Fatalf("run -d printed %q, want the container's name", out)
+	out = s.ok(nil, "run", "-d", "--rm", "--no-deps", "--use-aliases", "--cap-add", "NET_ADMIN", "app", "sleep")
+	id := strings.TrimSpace(out)
+	name = strings.TrimPrefix(s.inspect(id).Name, "/")
+	if len(id) != 64 || !oneOffName.MatchString(name) {
+		t.Fatalf("run -d printed %q, want the ID of a container named as Compose names it (it is %q)", out, name)
 	}
 	if ins := s.inspect(name); !ins.HostConfig.AutoRemove || !slices.Contains(ins.HostConfig.CapAdd, "CAP_NET_ADMIN") && !slices.Contains(ins.HostConfig.CapAdd, "NET_ADMIN") || !slices.Contains(aliases(name), "app") {
 		t.Fatalf("run -d --rm --use-aliases --cap-add NET_ADMIN: auto-remove %v, cap_add %v, aliases %v", ins.HostConfig.AutoRemove, ins.HostConfig.CapAdd, aliases(name))
@@ -296,8 +327,8 @@ func TestRunPorts(t *testing.T) {
 	s.write(oneOffCompose)
 	run := func(args ...string) container.InspectResponse {
 		t.Helper()
-		name := strings.TrimSpace(s.ok(nil, append([]string{"run", "-d", "--no-deps"}, append(args, "app", "serve")...)...))
-		return s.inspect(name)
+		id := strings.TrimSpace(s.ok(nil, append([]string{"run", "-d", "--no-deps"}, append(args, "app", "serve")...)...))
+		return s.inspect(id)
 	}
 	if got := run().HostConfig.PortBindings; len(got) != 0 {
 		t.Errorf("run without --service-ports publishes %v", got)
@@ -389,49 +420,45 @@ func TestRunBuild(t *testing.T) {
 	}
 }
 
-// TestRunInterruptedTwice: a second Ctrl-C kills a container that does
-// not stop on its stop signal, instead of waiting out its grace period.
+// TestRunInterruptedTwice: when the container does not exit on the
+// Ctrl-C passed to it, a second Ctrl-C stops it and a third kills it,
+// instead of waiting out its stop grace period; --rm removes it.
 func TestRunInterruptedTwice(t *testing.T) {
 	s := newStack(t)
+	// stdin copies its input and ignores SIGINT and SIGTERM; as PID 1 it
+	// ignores SIGUSR1
 	s.write(`
 services:
   stubborn:
     image: IMAGE
-    command: ["sleep"]
+    command: ["stdin"]
     stop_signal: SIGUSR1
     stop_grace_period: 90s
 `)
-	cmd, _, stderr, wait := s.start("run", "--rm", "stubborn")
+	in, _, stderr, cmd, wait := s.startIn("run", "--rm", "stubborn")
+	defer in.Close()
 	eventually(t, "the one-off container to run", func() bool {
 		cs := s.oneOffs()
 		return len(cs) == 1 && cs[0].State == "running"
 	})
 	start := time.Now()
-	exited := make(chan int, 1)
-	go func() { exited <- wait() }()
-	// Ctrl-C, then Ctrl-C again until Berth has taken the container away
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	var code int
-	for done := false; !done; {
-		select {
-		case code = <-exited:
-			done = true
-		case <-tick.C:
-			_ = cmd.Process.Signal(os.Interrupt)
+	for _, step := range []string{"SIGINT passed to", "stopping", "killing"} {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
 		}
+		eventually(t, "Berth to say "+step, func() bool { return strings.Contains(stderr.String(), step) })
 	}
-	if code != 130 {
-		t.Fatalf("run after two Ctrl-C: exit %d, want 130\nstderr:\n%s", code, stderr)
+	if code := waitExit(t, "run", wait); code != 130 {
+		t.Fatalf("run after three Ctrl-C: exit %d, want 130\nstderr:\n%s", code, stderr)
 	}
 	if d := time.Since(start); d > 45*time.Second {
-		t.Fatalf("the second Ctrl-C did not kill the container: Berth took %s", d)
+		t.Fatalf("the third Ctrl-C did not kill the container: Berth took %s", d)
 	}
 	if !strings.Contains(stderr.String(), "killed and removed") {
 		t.Errorf("stderr:\n%s", stderr)
 	}
 	if left := s.oneOffs(); len(left) != 0 {
-		t.Fatalf("two Ctrl-C left %s", left[0].Names)
+		t.Fatalf("three Ctrl-C left %s", left[0].Names)
 	}
 }
 
@@ -455,5 +482,15 @@ func TestRunTerminal(t *testing.T) {
 	say(t, ptmx, "exit 6\r")
 	if code := waitExit(t, "run", wait); code != 6 {
 		t.Fatalf("run on a terminal: exit %d, want the container's 6\n%q", code, out)
+	}
+
+	// -d keeps the TTY, as Compose does, for a later attach
+	code, screen = s.berthPTY(24, 80, "run", "-d", "--rm", "--no-deps", "app", "sleep")
+	id := regexp.MustCompile(`[0-9a-f]{64}`).FindString(screen)
+	if code != 0 || id == "" {
+		t.Fatalf("run -d on a terminal: exit %d, screen %q, want the container's ID", code, screen)
+	}
+	if ins := s.inspect(id); !ins.Config.Tty {
+		t.Errorf("run -d on a terminal created %s without a TTY", ins.Name)
 	}
 }

@@ -61,7 +61,7 @@ func runStats(ctx context.Context, stdout io.Writer, o *statsOptions, services [
 		}
 		return render(stdout, rows)
 	})
-	return interrupted(ctx, err)
+	return exitInterrupted(ctx, err)
 }
 
 // statsRow is one container's sample as `stats` prints it; the fields are

@@ -78,8 +78,9 @@ func localTerminal(in io.Reader, out io.Writer) (t *engine.Terminal, stop func()
 	return t, stop
 }
 
-// proxySignals delivers the signals `attach --sig-proxy` forwards to the
-// container, by the names the engine takes, until stop.
+// proxySignals delivers the signals `attach --sig-proxy` and an attached
+// `run` forward to the container, by the names the engine takes, until
+// stop.
 func proxySignals() (signals <-chan string, stop func()) {
 	names := map[os.Signal]string{
 		syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP",

@@ -55,7 +55,7 @@ func runWait(ctx context.Context, stdout, stderr io.Writer, o *waitOptions, serv
 	}, pr)
 	pr.close()
 	if err != nil {
-		return quietInterrupt(err)
+		return exitInterrupted(ctx, err)
 	}
 	if first.ExitCode != 0 {
 		return &exitError{code: first.ExitCode}
