@@ -49,13 +49,13 @@ func runStats(ctx context.Context, stdout io.Writer, o *statsOptions, services [
 	if err != nil {
 		return err
 	}
-	p, c, err := o.openForReading(ctx, services)
+	_, name, c, err := o.openForReading(ctx, services)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	clear := !o.noStream && isTerminal(stdout)
-	err = engine.Stats(ctx, c, p.Name(), engine.StatsOptions{Services: services, All: o.all, Stream: !o.noStream}, func(rows []engine.ContainerStats) error {
+	err = engine.Stats(ctx, c, name, engine.StatsOptions{Services: services, All: o.all, Stream: !o.noStream}, func(rows []engine.ContainerStats) error {
 		if clear {
 			fmt.Fprint(stdout, "\033[2J\033[H")
 		}
