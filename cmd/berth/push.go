@@ -54,6 +54,7 @@ func runPush(ctx context.Context, stdout, stderr io.Writer, o *pushOptions, serv
 			return err
 		}
 		defer c.Close()
+		c.SetEnviron(o.streams.Environ)
 		b = c
 	}
 	var out io.Writer = stdout
