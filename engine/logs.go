@@ -77,7 +77,7 @@ type LogsOptions struct {
 // between the two. Following ends with ctx (it returns ctx's error) or,
 // with Until, when Until passes (it returns nil).
 func Logs(ctx context.Context, r LogReader, projectName string, o LogsOptions, sink LogSink) error {
-	if o.Index > 0 {
+	if o.Index != 0 {
 		if err := checkIndex(ctx, r, projectName, o.LogOptions); err != nil {
 			return err
 		}
