@@ -92,6 +92,16 @@ services:
 	if out := byName("exec", "-T", "app", "/app", "cat", "/host.txt"); out != "from the host" {
 		t.Errorf("cp into app: the container has %q", out)
 	}
+	if out := byName("stats", "--no-stream", "--format", "{{.Name}}", "app"); out != s.container("app", 1)+"\n" {
+		t.Errorf("stats app = %q", out)
+	}
+	if out := byName("top", "app"); !strings.Contains(out, "/app") {
+		t.Errorf("top app = %q, want the container's process", out)
+	}
+	byName("export", "-o", "fs.tar", "app")
+	if st, err := os.Stat(filepath.Join(empty, "fs.tar")); err != nil || st.Size() == 0 {
+		t.Errorf("export -o fs.tar app: %v", err)
+	}
 
 	// the services are not checked: the engine says what it does not have
 	code, _, errOut := s.berthAt(empty, nil, nil, "exec", "-T", "nope", "/app", "args")
