@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-
-	"github.com/berth-dev/berth/project"
 )
 
 // Attacher connects local streams to a running container. The Docker
@@ -52,14 +50,15 @@ type AttachOptions struct {
 	Spec       AttachSpec
 }
 
-// Attach attaches spec's streams to a running container of a service, as
-// `attach` does, until the container stops or the detach keys are typed.
-func Attach(ctx context.Context, b Backend, a Attacher, p *project.Project, o AttachOptions) (AttachResult, error) {
+// Attach attaches spec's streams to a running container of a service of
+// the project named projectName, as `attach` does, until the container
+// stops or the detach keys are typed.
+func Attach(ctx context.Context, c Containers, a Attacher, projectName string, o AttachOptions) (AttachResult, error) {
 	keys, err := ParseDetachKeys(o.DetachKeys)
 	if err != nil {
 		return AttachResult{}, err
 	}
-	ctr, err := RunningContainer(ctx, b, p, o.Service, o.Index)
+	ctr, err := RunningContainer(ctx, c, projectName, o.Service, o.Index)
 	if err != nil {
 		return AttachResult{}, err
 	}

@@ -3,8 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-
-	"github.com/berth-dev/berth/project"
 )
 
 // Committer is what `berth commit` needs from the engine.
@@ -41,9 +39,9 @@ type CommitOptions struct {
 }
 
 // Commit creates an image from the changes of a running container of the
-// service and returns the image's ID.
-func Commit(ctx context.Context, c Committer, p *project.Project, o CommitOptions, sink Sink) (string, error) {
-	ctr, err := serviceContainer(ctx, c, p, o.Service, o.Index)
+// service (of the project named projectName) and returns the image's ID.
+func Commit(ctx context.Context, c Committer, projectName string, o CommitOptions, sink Sink) (string, error) {
+	ctr, err := serviceContainer(ctx, c, projectName, o.Service, o.Index)
 	if err != nil {
 		return "", err
 	}

@@ -7,11 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
-
-	"github.com/berth-dev/berth/project"
 )
 
 // ErrPathNotFound is what a Copier's StatPath and CopyFrom return (wrapped)
@@ -96,10 +93,11 @@ type CopyOptions struct {
 	Parallel int
 }
 
-// Copy copies files between a service's containers and the host, as
-// docker cp does between one container and the host: into every container
-// of the service (or the one --index names), or from the first one.
-func Copy(ctx context.Context, c Copier, p *project.Project, o CopyOptions, sink Sink) error {
+// Copy copies files between a service's containers (of the project named
+// projectName) and the host, as docker cp does between one container and
+// the host: into every container of the service (or the one --index
+// names), or from the first one.
+func Copy(ctx context.Context, c Copier, projectName string, o CopyOptions, sink Sink) error {
 	src, dst := o.Source, o.Destination
 	switch {
 	case src.Service != "" && dst.Service != "":
@@ -110,10 +108,7 @@ func Copy(ctx context.Context, c Copier, p *project.Project, o CopyOptions, sink
 		return fmt.Errorf("cp needs a source and a destination path")
 	}
 	service := src.Service + dst.Service
-	if !p.Graph.Has(service) {
-		return fmt.Errorf("no such service: %q (services: %s)", service, strings.Join(p.Graph.Services(), ", "))
-	}
-	targets, err := pickContainers(ctx, c, p.Name(), service, o.Index, o.All, false)
+	targets, err := chooseServiceContainers(ctx, c, projectName, ContainerChoice{Service: service, Index: o.Index, AllWhenUnset: true}, o.All)
 	if err != nil {
 		return err
 	}
@@ -177,34 +172,6 @@ func dryRunCopy(ctx context.Context, c Copier, targets []ServiceContainer, o Cop
 		Emit(sink, Info, fmt.Sprintf("Would copy %s to %s:%s", src.Path, ctr.Name, dst.Path))
 	}
 	return nil
-}
-
-// pickContainers returns the service's container numbered index, or (index
-// 0) all its containers; an error names the service when there are none.
-func pickContainers(ctx context.Context, c Containers, projectName, service string, index int, oneOff, runningOnly bool) ([]ServiceContainer, error) {
-	if index < 0 {
-		return nil, fmt.Errorf("invalid --index %d: container numbers start at 1", index)
-	}
-	cs, err := c.ServiceContainers(ctx, projectName, service, oneOff && index == 0, runningOnly)
-	if err != nil {
-		return nil, err
-	}
-	state := ""
-	if runningOnly {
-		state = " running"
-	}
-	if index > 0 {
-		for _, ctr := range cs {
-			if ctr.Number == index && !ctr.OneOff {
-				return []ServiceContainer{ctr}, nil
-			}
-		}
-		return nil, fmt.Errorf("service %q has no%s container #%d (it has %d)", service, state, index, len(cs))
-	}
-	if len(cs) == 0 {
-		return nil, fmt.Errorf("service %q has no%s container: run `berth up` (or `berth start`) first", service, state)
-	}
-	return cs, nil
 }
 
 // copyToContainer copies local (or, for "-", the tar stream on Stdin) into

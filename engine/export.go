@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/berth-dev/berth/project"
 )
 
 // Exporter is what `berth export` needs from the engine.
@@ -30,10 +28,11 @@ type ExportOptions struct {
 	DryRun bool
 }
 
-// Export writes the filesystem of a running container of the service as a
-// tar archive to a file (written whole or not at all) or to Stdout.
-func Export(ctx context.Context, e Exporter, p *project.Project, o ExportOptions, sink Sink) error {
-	ctr, err := serviceContainer(ctx, e, p, o.Service, o.Index)
+// Export writes the filesystem of a running container of the service (of
+// the project named projectName) as a tar archive to a file (written whole
+// or not at all) or to Stdout.
+func Export(ctx context.Context, e Exporter, projectName string, o ExportOptions, sink Sink) error {
+	ctr, err := serviceContainer(ctx, e, projectName, o.Service, o.Index)
 	if err != nil {
 		return err
 	}
@@ -60,40 +59,4 @@ func Export(ctx context.Context, e Exporter, p *project.Project, o ExportOptions
 	}
 	Emit(sink, Info, fmt.Sprintf("Exported %s", ctr.Name))
 	return nil
-}
-
-// serviceContainer is the service's running container numbered index, or
-// (index 0) its first running one, one-off containers of `run` last.
-func serviceContainer(ctx context.Context, c Containers, p *project.Project, service string, index int) (ServiceContainer, error) {
-	if !p.Graph.Has(service) {
-		return ServiceContainer{}, fmt.Errorf("no such service: %q", service)
-	}
-	cs, err := pickContainers(ctx, c, p.Name(), service, index, true, true)
-	if err != nil {
-		return ServiceContainer{}, err
-	}
-	return cs[0], nil
-}
-
-// writeFileAtomic writes r to a temporary file beside name and renames it
-// to name once it is whole, so name is never left half written.
-func writeFileAtomic(name string, r io.Reader) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(f, r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o600)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }

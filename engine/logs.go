@@ -77,7 +77,7 @@ type LogsOptions struct {
 // between the two. Following ends with ctx (it returns ctx's error) or,
 // with Until, when Until passes (it returns nil).
 func Logs(ctx context.Context, r LogReader, projectName string, o LogsOptions, sink LogSink) error {
-	if o.Index > 0 {
+	if o.Index != 0 {
 		if err := checkIndex(ctx, r, projectName, o.LogOptions); err != nil {
 			return err
 		}
@@ -127,30 +127,13 @@ func checkIndex(ctx context.Context, r LogReader, projectName string, o LogOptio
 	if err != nil {
 		return err
 	}
-	var numbers []int
+	var service []ContainerInfo
 	for _, c := range cs {
-		if c.Service != o.Services[0] {
-			continue
+		if c.Service == o.Services[0] {
+			service = append(service, c)
 		}
-		if c.Number == o.Index {
-			return nil
-		}
-		numbers = append(numbers, c.Number)
 	}
-	if len(numbers) == 0 {
-		return fmt.Errorf("service %q has no container #%d (it has no containers)", o.Services[0], o.Index)
-	}
-	slices.Sort(numbers)
-	return fmt.Errorf("service %q has no container #%d (its containers are %s)", o.Services[0], o.Index, numberList(numbers))
-}
-
-func numberList(ns []int) string {
-	s := ""
-	for i, n := range ns {
-		if i > 0 {
-			s += ", "
-		}
-		s += fmt.Sprintf("#%d", n)
-	}
-	return s
+	slices.SortStableFunc(service, func(a, b ContainerInfo) int { return a.Number - b.Number })
+	_, err = ChooseContainers(service, ContainerChoice{Service: o.Services[0], Index: o.Index})
+	return err
 }

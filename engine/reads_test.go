@@ -181,6 +181,7 @@ func TestLogsIndex(t *testing.T) {
 		{[]string{"web"}, 2, `service "web" has no container #2 (its containers are #1, #3)`},
 		{[]string{"cache"}, 1, `service "cache" has no container #1 (it has no containers)`},
 		{[]string{"web", "db"}, 1, "exactly one service"},
+		{[]string{"web"}, -1, "invalid --index -1"},
 	} {
 		err := Logs(context.Background(), r, "p", LogsOptions{LogOptions: LogOptions{Services: c.services, Index: c.index}}, &lineSink{})
 		switch {

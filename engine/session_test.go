@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -38,6 +39,19 @@ func (f *sessionFake) List(context.Context, string, bool) ([]ContainerInfo, erro
 	for _, c := range f.containers {
 		out = append(out, ContainerInfo{ID: c.ID, Name: c.Name, Service: c.Service, Number: c.Number, State: c.State})
 	}
+	return out, nil
+}
+
+func (f *sessionFake) ServiceContainers(_ context.Context, _, service string, _, runningOnly bool) ([]ServiceContainer, error) {
+	f.fakeBackend.mu.Lock()
+	defer f.fakeBackend.mu.Unlock()
+	var out []ServiceContainer
+	for _, c := range f.containers {
+		if c.Service == service && (!runningOnly || c.State == "running") {
+			out = append(out, ServiceContainer{ID: c.ID, Name: c.Name, Number: c.Number, State: c.State})
+		}
+	}
+	slices.SortFunc(out, func(a, b ServiceContainer) int { return a.Number - b.Number })
 	return out, nil
 }
 
@@ -76,7 +90,6 @@ func running(service string, n int, id string) planner.Container {
 }
 
 func TestExecChoosesTheContainer(t *testing.T) {
-	p := loadProject(t, sessionCompose)
 	stoppedWeb := running("web", 1, "w1")
 	stoppedWeb.State = "exited"
 	f := newSessionFake(stoppedWeb, running("web", 3, "w3"), running("web", 2, "w2"), running("db", 1, "d1"))
@@ -88,13 +101,12 @@ func TestExecChoosesTheContainer(t *testing.T) {
 		{"web", 0, "shop-web-2"}, // the lowest-numbered running one
 		{"web", 3, "shop-web-3"},
 		{"db", 0, "shop-db-1"},
-		{"web", 1, `service "web" has no running container #1 (running: #2, #3)`},
+		{"web", 1, `service "web" has no running container #1 (its running containers are #2, #3)`},
 		{"web", 7, `service "web" has no running container #7`},
 		{"job", 0, `service "job" has no running container`},
-		{"nope", 0, `no such service: "nope" (services: db, job, web)`},
 	} {
 		f.execIn = nil
-		code, err := Exec(context.Background(), f, p, ExecOptions{Service: tc.service, Index: tc.index, Spec: ExecSpec{Cmd: []string{"a", "b"}}})
+		code, err := Exec(context.Background(), f, "shop", ExecOptions{Service: tc.service, Index: tc.index, Spec: ExecSpec{Cmd: []string{"a", "b"}}})
 		switch {
 		case err != nil:
 			if !strings.Contains(err.Error(), tc.want) {
@@ -110,10 +122,9 @@ func TestExecChoosesTheContainer(t *testing.T) {
 }
 
 func TestAttachEndsOnTheDetachKeys(t *testing.T) {
-	p := loadProject(t, sessionCompose)
 	f := newSessionFake(running("db", 1, "d1"))
 	var out strings.Builder
-	res, err := Attach(context.Background(), f, f, p, AttachOptions{Service: "db", DetachKeys: "ctrl-a,d",
+	res, err := Attach(context.Background(), f, f, "shop", AttachOptions{Service: "db", DetachKeys: "ctrl-a,d",
 		Spec: AttachSpec{Stdin: strings.NewReader("ls\n\x01x\x01d never"), Stdout: &out}})
 	if err != nil || !res.Detached {
 		t.Fatalf("attach: %+v, %v; want detached", res, err)
@@ -123,17 +134,16 @@ func TestAttachEndsOnTheDetachKeys(t *testing.T) {
 	}
 
 	f.stopped["d1"] <- 3
-	res, err = Attach(context.Background(), f, f, p, AttachOptions{Service: "db", Spec: AttachSpec{Stdin: strings.NewReader("ok"), Stdout: io.Discard}})
+	res, err = Attach(context.Background(), f, f, "shop", AttachOptions{Service: "db", Spec: AttachSpec{Stdin: strings.NewReader("ok"), Stdout: io.Discard}})
 	if err != nil || res.Detached || res.ExitCode != 3 {
 		t.Errorf("attach to a container exiting 3: %+v, %v", res, err)
 	}
-	if _, err := Attach(context.Background(), f, f, p, AttachOptions{Service: "db", DetachKeys: "ctrl-"}); err == nil {
+	if _, err := Attach(context.Background(), f, f, "shop", AttachOptions{Service: "db", DetachKeys: "ctrl-"}); err == nil {
 		t.Error("attach with detach keys ctrl-: no error")
 	}
 }
 
 func TestWaitStoppedReturnsTheFirstExit(t *testing.T) {
-	p := loadProject(t, sessionCompose)
 	f := newSessionFake(running("web", 1, "w1"), running("db", 1, "d1"), running("job", 1, "j1"))
 	var mu sync.Mutex
 	var exits []string
@@ -143,7 +153,7 @@ func TestWaitStoppedReturnsTheFirstExit(t *testing.T) {
 	var err error
 	go func() {
 		defer close(done)
-		first, err = WaitStopped(context.Background(), f, f, p, WaitStoppedOptions{
+		first, err = WaitStopped(context.Background(), f, f, "shop", WaitStoppedOptions{
 			Services: []string{"web", "db"},
 			Exited:   func(e ContainerExit) { mu.Lock(); exits = append(exits, e.Name); mu.Unlock() },
 		}, log)
@@ -170,7 +180,7 @@ func TestWaitStoppedDownProject(t *testing.T) {
 	p := loadProject(t, sessionCompose)
 	f := newSessionFake(running("web", 1, "w1"), running("db", 1, "d1"))
 	f.stopped["w1"] <- 9 // db never stops by itself
-	first, err := WaitStopped(context.Background(), f, f, p, WaitStoppedOptions{DownProject: true}, nil)
+	first, err := WaitStopped(context.Background(), f, f, "shop", WaitStoppedOptions{DownProject: true, Project: p}, nil)
 	if err != nil || first.Name != "shop-web-1" || first.ExitCode != 9 {
 		t.Fatalf("wait --down-project: %+v, %v", first, err)
 	}
@@ -180,22 +190,23 @@ func TestWaitStoppedDownProject(t *testing.T) {
 }
 
 func TestWaitStoppedBadInput(t *testing.T) {
-	p := loadProject(t, sessionCompose)
 	f := newSessionFake(running("web", 1, "w1"))
 	for _, tc := range []struct {
 		services []string
 		want     string
 	}{
-		{[]string{"nope"}, `no such service: "nope"`},
 		{[]string{"db", "job"}, "no running container for service db, job"},
 	} {
-		if _, err := WaitStopped(context.Background(), f, f, p, WaitStoppedOptions{Services: tc.services}, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := WaitStopped(context.Background(), f, f, "shop", WaitStoppedOptions{Services: tc.services}, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("wait %v: %v, want %q", tc.services, err, tc.want)
 		}
 	}
 	empty := newSessionFake()
-	if _, err := WaitStopped(context.Background(), empty, empty, p, WaitStoppedOptions{}, nil); err == nil || !strings.Contains(err.Error(), `project "shop" has no running container`) {
+	if _, err := WaitStopped(context.Background(), empty, empty, "shop", WaitStoppedOptions{}, nil); err == nil || !strings.Contains(err.Error(), `project "shop" has no running container`) {
 		t.Errorf("wait with nothing running: %v", err)
+	}
+	if _, err := WaitStopped(context.Background(), f, f, "shop", WaitStoppedOptions{DownProject: true}, nil); err == nil || !strings.Contains(err.Error(), "needs its compose file") {
+		t.Errorf("wait --down-project without the project: %v", err)
 	}
 }
 

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -27,6 +29,9 @@ type WaitStoppedOptions struct {
 	// Down tunes that down (the plan's RemoveOrphans is always set, as
 	// Compose's `wait --down-project` does).
 	Down DownOptions
+	// Project is the project DownProject brings down; WaitStopped fails
+	// at once when DownProject is set without it.
+	Project *project.Project
 	// Exited, when set, is told about each container that stopped.
 	Exited func(ContainerExit)
 }
@@ -34,14 +39,17 @@ type WaitStoppedOptions struct {
 // WaitStopped blocks until the services' running containers stop, as
 // `wait` does, and returns the first one to stop. With DownProject it
 // brings the project down as soon as that first container stops.
-func WaitStopped(ctx context.Context, b Backend, w ContainerWaiter, p *project.Project, o WaitStoppedOptions, sink Sink) (ContainerExit, error) {
-	waited, err := runningContainers(ctx, b, p, o.Services)
+func WaitStopped(ctx context.Context, b Backend, w ContainerWaiter, projectName string, o WaitStoppedOptions, sink Sink) (ContainerExit, error) {
+	if o.DownProject && o.Project == nil {
+		return ContainerExit{}, fmt.Errorf("bringing project %q down needs its compose file: run berth in its directory or name it with -f", projectName)
+	}
+	waited, err := runningContainers(ctx, b, projectName, o.Services)
 	if err != nil {
 		return ContainerExit{}, err
 	}
 	if len(waited) == 0 {
 		if len(o.Services) == 0 {
-			return ContainerExit{}, fmt.Errorf("project %q has no running container", p.Name())
+			return ContainerExit{}, fmt.Errorf("project %q has no running container", projectName)
 		}
 		return ContainerExit{}, fmt.Errorf("no running container for service %s", strings.Join(o.Services, ", "))
 	}
@@ -93,9 +101,32 @@ func WaitStopped(ctx context.Context, b Backend, w ContainerWaiter, p *project.P
 	if o.DownProject {
 		d := o.Down
 		d.Plan.RemoveOrphans = true
-		if _, err := Down(ctx, b, p, d, sink); err != nil {
+		if _, err := Down(ctx, b, o.Project, d, sink); err != nil {
 			return *first, err
 		}
 	}
 	return *first, nil
+}
+
+// runningContainers returns the running containers of services (empty:
+// of every service) of the project named projectName, by service and
+// number.
+func runningContainers(ctx context.Context, b Backend, projectName string, services []string) ([]ContainerInfo, error) {
+	cs, err := b.List(ctx, projectName, false)
+	if err != nil {
+		return nil, err
+	}
+	var running []ContainerInfo
+	for _, c := range cs {
+		if c.State == "running" && (len(services) == 0 || slices.Contains(services, c.Service)) {
+			running = append(running, c)
+		}
+	}
+	sort.Slice(running, func(i, j int) bool {
+		if running[i].Service != running[j].Service {
+			return running[i].Service < running[j].Service
+		}
+		return running[i].Number < running[j].Number
+	})
+	return running, nil
 }

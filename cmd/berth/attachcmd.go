@@ -50,7 +50,7 @@ func runAttach(ctx context.Context, cmd *cobra.Command, o *attachCmdOptions, ser
 	if o.dryRun {
 		return usageError("attach cannot run with --dry-run: it changes nothing that a plan could show")
 	}
-	p, err := o.loadForChange(ctx, []string{service})
+	_, name, err := o.projectOrName(ctx, []string{service})
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func runAttach(ctx context.Context, cmd *cobra.Command, o *attachCmdOptions, ser
 		return err
 	}
 	defer b.Close()
-	res, err := engine.Attach(ctx, b, b, p, engine.AttachOptions{Service: service, Index: index, DetachKeys: o.detachKeys, Spec: spec})
+	res, err := engine.Attach(ctx, b, b, name, engine.AttachOptions{Service: service, Index: index, DetachKeys: o.detachKeys, Spec: spec})
 	if err != nil {
 		return exitInterrupted(ctx, err)
 	}

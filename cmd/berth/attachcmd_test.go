@@ -72,7 +72,7 @@ func TestAttach(t *testing.T) {
 		s.refuse(t, []badInput{
 			{[]string{"attach", "nope"}, 1, `no such service: "nope"`},
 			{[]string{"attach", "repl"}, 1, `service "repl" has no running container`},
-			{[]string{"attach", "--index", "2", "quiet"}, 1, `no running container #2 (running: #1)`},
+			{[]string{"attach", "--index", "2", "quiet"}, 1, `has no running container #2 (its running containers are #1)`},
 			{[]string{"attach", "--detach-keys", "ctrl-1", "quiet"}, 2, "invalid detach key"},
 			{[]string{"attach"}, 2, "needs one SERVICE"},
 		})

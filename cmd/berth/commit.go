@@ -28,6 +28,10 @@ func newCommitCommand(g *globalOptions) *cobra.Command {
 		Long:  "Create an image from the changes of a running container of the service and print its ID.",
 		Args:  needArgs(1, 2, "a SERVICE and, optionally, a REPOSITORY[:TAG]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if o.index, err = indexFlag(cmd, o.index); err != nil {
+				return err
+			}
 			ref := ""
 			if len(args) > 1 {
 				ref = args[1]
@@ -46,13 +50,13 @@ func newCommitCommand(g *globalOptions) *cobra.Command {
 }
 
 func runCommit(ctx context.Context, stdout, stderr io.Writer, o *commitOptions, service, ref string) error {
-	p, c, err := o.openService(ctx, service, o.index)
+	_, name, c, err := o.openForReading(ctx, []string{service})
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	pr := newProgress(stderr, o.progress, nil)
-	id, err := engine.Commit(ctx, c, p, engine.CommitOptions{Service: service, Index: o.index, Spec: engine.CommitSpec{
+	id, err := engine.Commit(ctx, c, name, engine.CommitOptions{Service: service, Index: o.index, Spec: engine.CommitSpec{
 		Reference: ref, Author: o.author, Message: o.message, Changes: o.changes, Pause: o.pause,
 	}, DryRun: o.dryRun}, pr)
 	pr.close()

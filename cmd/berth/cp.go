@@ -9,8 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/engine"
-	"github.com/berth-dev/berth/engine/docker"
-	"github.com/berth-dev/berth/project"
 )
 
 // cpOptions are the flags of `berth cp`.
@@ -34,6 +32,10 @@ func newCpCommand(g *globalOptions) *cobra.Command {
 			"stream from standard input; as the destination, writes one to standard output.",
 		Args: needArgs(2, 2, "exactly 2 arguments, a source and a destination"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if o.index, err = indexFlag(cmd, o.index); err != nil {
+				return err
+			}
 			return runCp(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args[0], args[1])
 		},
 		ValidArgsFunction: g.completeCopyArg,
@@ -62,13 +64,13 @@ func runCp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *cp
 	}
 	src.Path = o.hostPath(src)
 	dst.Path = o.hostPath(dst)
-	p, c, err := o.openService(ctx, src.Service+dst.Service, o.index)
+	_, name, c, err := o.openForReading(ctx, []string{src.Service + dst.Service})
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	pr := newProgress(stderr, o.progress, nil)
-	err = engine.Copy(ctx, c, p, engine.CopyOptions{
+	err = engine.Copy(ctx, c, name, engine.CopyOptions{
 		Source: src, Destination: dst, Index: o.index, All: o.all,
 		FollowLink: o.followLink, Archive: o.archive, Stdin: stdin, Stdout: stdout, DryRun: o.dryRun, Parallel: o.parallel,
 	}, pr)
@@ -104,66 +106,4 @@ func splitCopyArg(arg string) engine.CopyPath {
 		return engine.CopyPath{Path: arg}
 	}
 	return engine.CopyPath{Service: service, Path: p}
-}
-
-// hostPath makes a host side of cp absolute, from the directory Berth runs
-// in, keeping a trailing "/" or "/." (they change what is copied); a
-// service's path and "-" are returned as they are.
-func (g *globalOptions) hostPath(c engine.CopyPath) string {
-	if c.Service != "" || c.Path == "-" {
-		return c.Path
-	}
-	return absHostPath(g.streams.WorkDir, c.Path)
-}
-
-// absHostPath is p made absolute against dir (the process's directory when
-// empty), keeping a trailing "/" or "/.".
-func absHostPath(dir, p string) string {
-	abs := p
-	if !filepath.IsAbs(p) {
-		if dir == "" {
-			if a, err := filepath.Abs(p); err == nil {
-				abs = a
-			}
-		} else {
-			abs = filepath.Join(dir, p)
-		}
-	}
-	abs = filepath.Clean(abs)
-	switch {
-	case filepath.Base(p) == "." && filepath.Base(abs) != ".":
-		abs += string(filepath.Separator) + "."
-	case strings.HasSuffix(p, string(filepath.Separator)) && !strings.HasSuffix(abs, string(filepath.Separator)):
-		abs += string(filepath.Separator)
-	}
-	return abs
-}
-
-// openService loads the project and connects to the engine for a command
-// about one service's containers (cp, export, commit); an unknown service
-// or a negative --index is a usage error.
-func (g *globalOptions) openService(ctx context.Context, service string, index int) (*project.Project, *docker.Client, error) {
-	if index < 0 {
-		return nil, nil, usageError("invalid --index %d: container numbers start at 1", index)
-	}
-	p, err := g.load(ctx, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !p.Graph.Has(service) {
-		// a service its profile leaves out may still have containers
-		opts := g.projectOptions(nil)
-		opts.NoDefaultPlatform, opts.Enable = true, []string{service}
-		if q, err := project.Load(ctx, opts); err == nil {
-			p = q
-		}
-	}
-	if !p.Graph.Has(service) {
-		return nil, nil, usageError("no such service: %q (services: %s)", service, strings.Join(p.Graph.Services(), ", "))
-	}
-	c, err := docker.Connect(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, c, nil
 }

@@ -175,7 +175,7 @@ func TestCp(t *testing.T) {
 	}
 
 	// bad input: usage errors exit 2, the others 1; nothing is written
-	s.fails(2, []string{`no such service: "nosuch"`}, "cp", "nosuch:/a.txt", "out/x")
+	s.fails(1, []string{`no such service: "nosuch"`}, "cp", "nosuch:/a.txt", "out/x")
 	s.fails(2, []string{"copying between services"}, "cp", "one:/a.txt", "app:/a.txt")
 	s.fails(2, []string{"names a service"}, "cp", "src/a.txt", "out/x")
 	s.fails(2, []string{"needs exactly 2 arguments"}, "cp", "src/a.txt")
@@ -232,7 +232,7 @@ func TestExport(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(s.dir, "dry.tar")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("export --dry-run wrote dry.tar: %v", err)
 	}
-	s.fails(2, []string{`no such service: "nosuch"`}, "export", "nosuch")
+	s.fails(1, []string{`no such service: "nosuch"`}, "export", "nosuch")
 	s.fails(1, []string{`service "idle" has no running container`}, "export", "idle")
 	s.fails(1, []string{`service "one" has no running container #3`}, "export", "--index", "3", "one")
 	s.fails(1, []string{"does not exist"}, "export", "-o", "no-dir/fs.tar", "one")
@@ -266,7 +266,7 @@ func TestCommit(t *testing.T) {
 		removeImage(t, s, dry)
 		t.Fatal("commit --dry-run created an image")
 	}
-	s.fails(2, []string{`no such service: "nosuch"`}, "commit", "nosuch")
+	s.fails(1, []string{`no such service: "nosuch"`}, "commit", "nosuch")
 	s.fails(1, []string{`service "idle" has no running container`}, "commit", "idle")
 	s.fails(1, []string{"no running container #2"}, "commit", "--index", "2", "one")
 	s.fails(2, []string{"commit needs a SERVICE and, optionally, a REPOSITORY"}, "commit", "one", "a", "b")
@@ -335,7 +335,7 @@ services:
 	if code != 0 || !strings.Contains(errOut, "warning") || !strings.Contains(errOut, bad) {
 		t.Fatalf("push --ignore-push-failures: exit %d\n%s", code, errOut)
 	}
-	s.fails(2, []string{`no such service: "nosuch"`}, "push", "nosuch")
+	s.fails(1, []string{`no such service: "nosuch"`}, "push", "nosuch")
 }
 
 // berthTTY runs berth with a terminal as its standard output and returns

@@ -44,12 +44,12 @@ func runEvents(ctx context.Context, stdout io.Writer, o *eventsOptions, services
 	if err := parseTimeFlags(time.Now(), timeFlag{"--since", o.since, &eo.Since}, timeFlag{"--until", o.until, &eo.Until}); err != nil {
 		return err
 	}
-	p, c, err := o.openForReading(ctx, services)
+	_, name, c, err := o.openForReading(ctx, services)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	err = engine.ContainerEvents(ctx, c, p.Name(), eo, func(ev engine.EngineEvent) error {
+	err = engine.ContainerEvents(ctx, c, name, eo, func(ev engine.EngineEvent) error {
 		if o.json {
 			return writeEventJSON(stdout, ev)
 		}

@@ -66,9 +66,12 @@ func runExec(ctx context.Context, cmd *cobra.Command, o *execOptions, service st
 	if o.dryRun {
 		return usageError("exec cannot run with --dry-run: it changes nothing that a plan could show")
 	}
-	p, err := o.loadForChange(ctx, []string{service})
+	p, name, err := o.projectOrName(ctx, []string{service})
 	if err != nil {
 		return err
+	}
+	if p == nil {
+		p = environmentOnly(o.streams)
 	}
 	env, err := engine.ResolveEnv(p, o.env)
 	if err != nil {
@@ -91,7 +94,7 @@ func runExec(ctx context.Context, cmd *cobra.Command, o *execOptions, service st
 		return err
 	}
 	defer b.Close()
-	code, err := engine.Exec(ctx, b, p, engine.ExecOptions{Service: service, Index: index, Spec: spec})
+	code, err := engine.Exec(ctx, b, name, engine.ExecOptions{Service: service, Index: index, Spec: spec})
 	if err != nil {
 		return exitInterrupted(ctx, err)
 	}
@@ -99,18 +102,6 @@ func runExec(ctx context.Context, cmd *cobra.Command, o *execOptions, service st
 		return &exitError{code: code}
 	}
 	return nil
-}
-
-// indexFlag is --index: a container number from 1, or 0 (the service's
-// lowest-numbered running container) when not given.
-func indexFlag(cmd *cobra.Command, index int) (int, error) {
-	if !cmd.Flags().Changed("index") {
-		return 0, nil
-	}
-	if index < 1 {
-		return 0, usageError("invalid --index %d: containers are numbered from 1", index)
-	}
-	return index, nil
 }
 
 // completeFirstService completes a service name as the first argument

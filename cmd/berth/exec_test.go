@@ -136,7 +136,7 @@ func TestExec(t *testing.T) {
 		s.refuse(t, []badInput{
 			{[]string{"exec", "-T", "nope", "/app", "exit", "0"}, 1, `no such service: "nope"`},
 			{[]string{"exec", "-T", "idle", "/app", "exit", "0"}, 1, `service "idle" has no running container`},
-			{[]string{"exec", "-T", "--index", "3", "pair", "/app", "exit", "0"}, 1, `no running container #3 (running: #1, #2)`},
+			{[]string{"exec", "-T", "--index", "3", "pair", "/app", "exit", "0"}, 1, `service "pair" has no running container #3 (its running containers are #1, #2)`},
 			{[]string{"exec", "-T", "--index", "0", "pair", "/app", "exit", "0"}, 2, "--index 0"},
 			{[]string{"exec", "-T", "-e", "=x", "app", "/app", "exit", "0"}, 2, `invalid environment variable "=x"`},
 			{[]string{"exec", "app"}, 2, "needs a SERVICE and a COMMAND"},

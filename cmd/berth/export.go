@@ -23,6 +23,10 @@ func newExportCommand(g *globalOptions) *cobra.Command {
 		Short: "Export a service container's filesystem as a tar archive",
 		Args:  needArgs(1, 1, "exactly 1 argument, a SERVICE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if o.index, err = indexFlag(cmd, o.index); err != nil {
+				return err
+			}
 			return runExport(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args[0])
 		},
 		ValidArgsFunction: g.completeServices,
@@ -36,7 +40,7 @@ func runExport(ctx context.Context, stdout, stderr io.Writer, o *exportOptions, 
 	if o.output == "" && !o.dryRun && isTerminal(stdout) {
 		return usageError("refusing to write a tar archive to a terminal: use -o FILE or redirect standard output")
 	}
-	p, c, err := o.openService(ctx, service, o.index)
+	_, name, c, err := o.openForReading(ctx, []string{service})
 	if err != nil {
 		return err
 	}
@@ -46,7 +50,7 @@ func runExport(ctx context.Context, stdout, stderr io.Writer, o *exportOptions, 
 		output = absHostPath(o.streams.WorkDir, output)
 	}
 	pr := newProgress(stderr, o.progress, nil)
-	err = engine.Export(ctx, c, p, engine.ExportOptions{Service: service, Index: o.index, Output: output, Stdout: stdout, DryRun: o.dryRun}, pr)
+	err = engine.Export(ctx, c, name, engine.ExportOptions{Service: service, Index: o.index, Output: output, Stdout: stdout, DryRun: o.dryRun}, pr)
 	pr.close()
 	return err
 }

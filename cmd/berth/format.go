@@ -84,11 +84,16 @@ func joinAny(elems any, sep string) (string, error) {
 	return strings.Join(parts, sep), nil
 }
 
-// writeFormatted renders rows as the docker CLI's --format does: "table"
-// is defaultTable, "json" one JSON object per line, anything else a Go
-// template applied to each row; a template starting with "table" gets a
-// header row (the column names in headers) and aligned columns.
-func writeFormatted(w io.Writer, format, defaultTable string, headers map[string]string, rows []any) error {
+// checkFormat parses a --format template that writeFormatted will apply,
+// so that a bad one is a usage error before anything is read.
+func checkFormat(format string) error {
+	_, _, err := parseFormat(format, "")
+	return err
+}
+
+// parseFormat is the template a --format names ("" and "table" are
+// defaultTable, "json" one JSON object per row), and whether it is a table.
+func parseFormat(format, defaultTable string) (*template.Template, bool, error) {
 	switch format {
 	case "", "table":
 		format = defaultTable
@@ -100,7 +105,19 @@ func writeFormatted(w io.Writer, format, defaultTable string, headers map[string
 	text = strings.NewReplacer(`\t`, "\t", `\n`, "\n").Replace(text)
 	tmpl, err := template.New("format").Funcs(templateFuncs).Parse(text)
 	if err != nil {
-		return usageError("invalid --format template: %v", err)
+		return nil, false, usageError("invalid --format template: %v", err)
+	}
+	return tmpl, table, nil
+}
+
+// writeFormatted renders rows as the docker CLI's --format does: "table"
+// is defaultTable, "json" one JSON object per line, anything else a Go
+// template applied to each row; a template starting with "table" gets a
+// header row (the column names in headers) and aligned columns.
+func writeFormatted(w io.Writer, format, defaultTable string, headers map[string]string, rows []any) error {
+	tmpl, table, err := parseFormat(format, defaultTable)
+	if err != nil {
+		return err
 	}
 	header, err := tmpl.Clone()
 	if err != nil {
@@ -155,6 +172,14 @@ func humanAgo(t time.Time) string {
 
 // humanSize is a size as the docker CLI prints it ("6.3MB").
 func humanSize(n int64) string { return units.HumanSizeWithPrecision(float64(n), 3) }
+
+// decimalSize is a size with decimal units and three significant digits,
+// 1.23kB (the docker CLI's I/O columns of stats).
+func decimalSize(n uint64) string { return units.HumanSizeWithPrecision(float64(n), 3) }
+
+// binarySize is a size with binary units and four significant digits,
+// 7.637GiB (the docker CLI's memory column of stats).
+func binarySize(n uint64) string { return units.BytesSize(float64(n)) }
 
 // shortID is an ID without its algorithm, cut to 12 characters.
 func shortID(id string) string {

@@ -54,10 +54,8 @@ func (g *globalOptions) runImageCommand(ctx context.Context, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return usageError("no such service: %q", s)
-		}
+	if err := checkServices(p, services...); err != nil {
+		return err
 	}
 	o.Services, o.Parallel, o.DryRun = services, g.parallel, g.dryRun
 	var b engine.Backend

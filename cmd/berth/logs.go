@@ -36,6 +36,10 @@ func newLogsCommand(g *globalOptions) *cobra.Command {
 		Use:   "logs [OPTIONS] [SERVICE...]",
 		Short: "View output from containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if o.index, err = indexFlag(cmd, o.index); err != nil {
+				return err
+			}
 			return runLogs(cmd.Context(), cmd.OutOrStdout(), o, args)
 		},
 		ValidArgsFunction: g.completeServices,
@@ -59,9 +63,6 @@ func newLogsCommand(g *globalOptions) *cobra.Command {
 // logOptions checks the flags and turns them into what the engine reads.
 func (o *logsOptions) logOptions(services []string, now time.Time) (engine.LogOptions, error) {
 	lo := engine.LogOptions{Services: services, Index: o.index, Tail: -1, Timestamps: o.timestamps || o.merge}
-	if o.index < 0 {
-		return lo, usageError("invalid --index %d: container numbers start at 1", o.index)
-	}
 	if o.index > 0 && len(services) != 1 {
 		return lo, usageError("--index needs exactly one service: berth logs --index %d SERVICE", o.index)
 	}
@@ -83,19 +84,25 @@ func runLogs(ctx context.Context, stdout io.Writer, o *logsOptions, services []s
 	if err != nil {
 		return err
 	}
-	p, c, err := o.openForReading(ctx, services)
+	p, name, c, err := o.openForReading(ctx, services)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if len(lo.Services) == 0 {
+	if len(lo.Services) == 0 && p != nil {
 		lo.Services = attachedServices(p)
 	}
 	shown := map[string]bool{}
 	for _, s := range lo.Services {
 		shown[s] = true
 	}
-	printer := &logPrinter{w: stdout, project: p.Name(), width: prefixWidth(ctx, c, p.Name(), shown),
+	if len(shown) == 0 { // a project known by name alone: every service
+		cs, _ := c.List(ctx, name, true)
+		for _, ctr := range cs {
+			shown[ctr.Service] = true
+		}
+	}
+	printer := &logPrinter{w: stdout, project: name, width: prefixWidth(ctx, c, name, shown),
 		color: !o.noColor && isTerminal(stdout), noPrefix: o.noPrefix, timestamps: o.timestamps}
 	var sink engine.LogSink = printer
 	if o.merge {
@@ -103,7 +110,7 @@ func runLogs(ctx context.Context, stdout io.Writer, o *logsOptions, services []s
 		defer m.Close()
 		sink = m
 	}
-	err = engine.Logs(ctx, c, p.Name(), engine.LogsOptions{LogOptions: lo, Follow: o.follow}, sink)
+	err = engine.Logs(ctx, c, name, engine.LogsOptions{LogOptions: lo, Follow: o.follow}, sink)
 	return exitInterrupted(ctx, err)
 }
 

@@ -263,7 +263,7 @@ services:
 	}
 	s.fails(1, []string{"no port 1234/tcp for container " + s.container("web", 1), "8080/tcp"}, "port", "web", "1234")
 	s.fails(1, []string{"no port 9000/tcp"}, "port", "web", "9000")
-	s.fails(1, []string{`service "web" is not running container #3`}, "port", "--index", "3", "web", "8080")
+	s.fails(1, []string{`service "web" has no running container #3 (its running containers are #1, #2)`}, "port", "--index", "3", "web", "8080")
 	s.fails(2, []string{"invalid --index -1"}, "port", "--index", "-1", "web", "8080")
 	s.fails(1, []string{`no such service: "nope"`}, "port", "nope", "8080")
 	s.fails(2, []string{`invalid PRIVATE_PORT "http"`}, "port", "web", "http")

@@ -32,6 +32,10 @@ func newPortCommand(g *globalOptions) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if o.index, err = indexFlag(cmd, o.index); err != nil {
+				return err
+			}
 			return runPort(cmd.Context(), cmd.OutOrStdout(), o, args[0], args[1])
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
@@ -55,9 +59,6 @@ func runPort(ctx context.Context, stdout io.Writer, o *portOptions, service, pri
 	if protocol != "tcp" && protocol != "udp" && protocol != "sctp" {
 		return usageError("invalid --protocol %q: use tcp or udp", o.protocol)
 	}
-	if o.index < 0 {
-		return usageError("invalid --index %d: container numbers start at 1", o.index)
-	}
 	_, name, err := o.projectOrName(ctx, []string{service})
 	if err != nil {
 		return err
@@ -67,23 +68,21 @@ func runPort(ctx context.Context, stdout io.Writer, o *portOptions, service, pri
 		return err
 	}
 	defer c.Close()
-	list, err := c.Containers(ctx, engine.ContainerQuery{Project: name, OneOff: true})
+	list, err := c.Containers(ctx, engine.ContainerQuery{Project: name, OneOff: o.index == 0})
 	if err != nil {
 		return err
 	}
-	var ctr *engine.ContainerInfo
-	for i, ci := range list { // sorted: by number, one-off containers last
-		if ci.Service == service && (o.index == 0 || ci.Number == o.index) {
-			ctr = &list[i]
-			break
+	var cs []engine.ContainerInfo
+	for _, ci := range list { // sorted: by number, one-off containers last
+		if ci.Service == service {
+			cs = append(cs, ci)
 		}
 	}
-	if ctr == nil {
-		if o.index > 0 {
-			return fmt.Errorf("service %q is not running container #%d", service, o.index)
-		}
-		return fmt.Errorf("service %q is not running", service)
+	chosen, err := engine.ChooseContainers(cs, engine.ContainerChoice{Service: service, Index: o.index, Running: true})
+	if err != nil {
+		return err
 	}
+	ctr := chosen[0]
 	var ports []string
 	for _, pt := range ctr.Ports {
 		if pt.TargetPort == uint16(port) && pt.Protocol == protocol && pt.PublishedPort != 0 {

@@ -42,10 +42,8 @@ func runPush(ctx context.Context, stdout, stderr io.Writer, o *pushOptions, serv
 	if err != nil {
 		return err
 	}
-	for _, s := range services {
-		if !p.Graph.Has(s) {
-			return usageError("no such service: %q", s)
-		}
+	if err := checkServices(p, services...); err != nil {
+		return err
 	}
 	opts := engine.PushOptions{Services: services, IncludeDeps: o.includeDeps, IgnoreFailures: o.ignoreFailures,
 		Quiet: o.quiet, Parallel: o.parallel, DryRun: o.dryRun}
@@ -56,6 +54,7 @@ func runPush(ctx context.Context, stdout, stderr io.Writer, o *pushOptions, serv
 			return err
 		}
 		defer c.Close()
+		c.SetEnviron(o.streams.Environ)
 		b = c
 	}
 	var out io.Writer = stdout

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -38,25 +37,6 @@ func (g *globalOptions) loadChecked(ctx context.Context, services []string, forC
 		return nil, err
 	}
 	return p, checkServices(p, services...)
-}
-
-// projectOrName loads the project for a command that only reads the
-// engine; without a compose file but with a project name (-p, or
-// COMPOSE_PROJECT_NAME), it returns the name alone, as Compose does: the
-// project's containers are found by their label.
-func (g *globalOptions) projectOrName(ctx context.Context, services []string) (*project.Project, string, error) {
-	p, err := g.loadChecked(ctx, services, false)
-	if err == nil {
-		return p, p.Name(), nil
-	}
-	name := g.projectName
-	if name == "" {
-		name, _ = g.streams.Getenv("COMPOSE_PROJECT_NAME")
-	}
-	if errors.Is(err, project.ErrNoConfigFile) && name != "" && len(g.files) == 0 {
-		return nil, strings.ToLower(name), nil
-	}
-	return nil, "", err
 }
 
 // upOperation is engine.Up or engine.Create.

@@ -26,12 +26,12 @@ func newTopCommand(g *globalOptions) *cobra.Command {
 }
 
 func runTop(ctx context.Context, stdout io.Writer, g *globalOptions, services []string) error {
-	p, c, err := g.openForReading(ctx, services)
+	_, name, c, err := g.openForReading(ctx, services)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	procs, err := engine.Top(ctx, c, p.Name(), services)
+	procs, err := engine.Top(ctx, c, name, services)
 	if err != nil {
 		return err
 	}

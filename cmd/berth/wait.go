@@ -35,9 +35,12 @@ func newWaitCommand(g *globalOptions) *cobra.Command {
 }
 
 func runWait(ctx context.Context, stdout, stderr io.Writer, o *waitOptions, services []string) error {
-	p, err := o.loadForChange(ctx, services)
+	p, name, err := o.projectOrName(ctx, services)
 	if err != nil {
 		return err
+	}
+	if o.downProject && p == nil {
+		return fmt.Errorf("--down-project needs project %q's compose file: run berth in its directory or name it with -f", name)
 	}
 	b, err := docker.Connect(ctx)
 	if err != nil {
@@ -45,9 +48,10 @@ func runWait(ctx context.Context, stdout, stderr io.Writer, o *waitOptions, serv
 	}
 	defer b.Close()
 	pr := newProgress(stderr, o.progress, nil)
-	first, err := engine.WaitStopped(ctx, b, b, p, engine.WaitStoppedOptions{
+	first, err := engine.WaitStopped(ctx, b, b, name, engine.WaitStoppedOptions{
 		Services:    services,
 		DownProject: o.downProject,
+		Project:     p,
 		Down:        engine.DownOptions{Parallel: o.parallel, DryRun: o.dryRun},
 		Exited: func(e engine.ContainerExit) {
 			fmt.Fprintf(stdout, "container %q exited with status code %d\n", e.ID, e.ExitCode)

@@ -24,6 +24,10 @@ type Client struct {
 
 	hubsMu sync.Mutex
 	hubs   map[string]*eventHub // by project
+
+	// environ is the environment Push reads the CLI's configuration in
+	// (nil: the process's); see SetEnviron.
+	environ []string
 }
 
 // Connect opens a client configured from the environment (DOCKER_HOST,

@@ -3,21 +3,11 @@ package docker
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/berth-dev/berth/engine"
 )
-
-// Export returns the filesystem of container ctr as a tar stream.
-func (c *Client) Export(ctx context.Context, ctr string) (io.ReadCloser, error) {
-	rc, err := c.api.ContainerExport(ctx, ctr)
-	if err != nil {
-		return nil, fmt.Errorf("exporting %s: %w", ctr, err)
-	}
-	return rc, nil
-}
 
 // Commit creates an image from the changes of container ctr.
 func (c *Client) Commit(ctx context.Context, ctr string, spec engine.CommitSpec) (string, error) {
@@ -30,8 +20,5 @@ func (c *Client) Commit(ctx context.Context, ctr string, spec engine.CommitSpec)
 	return resp.ID, nil
 }
 
-// Client exports and commits containers.
-var (
-	_ engine.Exporter  = (*Client)(nil)
-	_ engine.Committer = (*Client)(nil)
-)
+// Client commits containers.
+var _ engine.Committer = (*Client)(nil)

@@ -76,6 +76,12 @@ func (c *Client) CopyInto(ctx context.Context, ctr, dir string, archive io.Reade
 	return nil
 }
 
+// CopyTo is CopyInto for the engine.Backend (watch's sync): it unpacks
+// archive into the directory dst of container ctr, owners not kept.
+func (c *Client) CopyTo(ctx context.Context, ctr, dst string, archive io.Reader) error {
+	return c.CopyInto(ctx, ctr, dst, archive, false)
+}
+
 // pathError names the container and path; a missing path wraps
 // engine.ErrPathNotFound.
 func pathError(ctr, path string, err error) error {

@@ -12,6 +12,11 @@ import (
 	"github.com/berth-dev/berth/engine"
 )
 
+// Events streams the engine's events about the project's containers.
+func (c *Client) Events(ctx context.Context, projectName string) (<-chan engine.EngineEvent, <-chan error) {
+	return c.ProjectEvents(ctx, projectName, engine.EventOptions{})
+}
+
 // ProjectEvents streams the engine's events about the project's
 // containers from opts.Since to opts.Until, or until ctx ends.
 func (c *Client) ProjectEvents(ctx context.Context, projectName string, opts engine.EventOptions) (<-chan engine.EngineEvent, <-chan error) {

@@ -3,7 +3,6 @@ package docker
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/docker/docker/api/types/container"
 
@@ -52,17 +51,4 @@ func (c *Client) Exec(ctx context.Context, ctr string, spec engine.ExecSpec) (in
 		return 0, fmt.Errorf("exec in %s: %w", ctr, err)
 	}
 	return ins.ExitCode, nil
-}
-
-// CopyTo unpacks archive (a tar stream) into container ctr at dst.
-func (c *Client) CopyTo(ctx context.Context, ctr, dst string, archive io.Reader) error {
-	if err := c.api.CopyToContainer(ctx, ctr, dst, archive, container.CopyToContainerOptions{}); err != nil {
-		return fmt.Errorf("copying into %s:%s: %w", ctr, dst, err)
-	}
-	return nil
-}
-
-// Events streams the engine's events about the project's containers.
-func (c *Client) Events(ctx context.Context, projectName string) (<-chan engine.EngineEvent, <-chan error) {
-	return c.ProjectEvents(ctx, projectName, engine.EventOptions{})
 }

@@ -2,32 +2,27 @@ package docker
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/distribution/reference"
 	"github.com/docker/docker/api/types/image"
-	"github.com/docker/docker/api/types/registry"
 
 	"github.com/berth-dev/berth/engine"
 )
 
 // Push pushes the local image ref to its registry, passing the engine's
 // progress messages to log. Credentials come from the docker CLI's
-// config.json (its "auths" entry for the registry), as docker login left
-// them; credential helpers are not consulted.
+// config.json, as docker login left them (see registryAuth), read in the
+// environment SetEnviron gave.
 func (c *Client) Push(ctx context.Context, ref string, log func(string)) error {
 	named, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
 		return fmt.Errorf("invalid image reference %q: %w", ref, err)
 	}
-	auth, err := registryAuth(os.Getenv, reference.Domain(named))
+	auth, err := registryAuth(ctx, c.getenv, reference.Domain(named))
 	if err != nil {
 		return err
 	}
@@ -42,63 +37,25 @@ func (c *Client) Push(ctx context.Context, ref string, log func(string)) error {
 	return nil
 }
 
-// registryAuth is the encoded X-Registry-Auth value for domain, from the
-// "auths" of config.json under DOCKER_CONFIG (default ~/.docker); "{}"
-// (anonymous) when there is none.
-func registryAuth(getenv func(string) string, domain string) (string, error) {
-	cfg := registry.AuthConfig{}
-	if dir := configDir(getenv); dir != "" {
-		data, err := os.ReadFile(filepath.Join(dir, "config.json"))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("reading docker config: %w", err)
-		}
-		var file struct {
-			Auths map[string]struct {
-				Auth          string `json:"auth"`
-				IdentityToken string `json:"identitytoken"`
-			} `json:"auths"`
-		}
-		if len(data) > 0 {
-			if err := json.Unmarshal(data, &file); err != nil {
-				return "", fmt.Errorf("reading %s: %w", filepath.Join(dir, "config.json"), err)
-			}
-		}
-		for key, a := range file.Auths {
-			if authDomain(key) != domain {
-				continue
-			}
-			if raw, err := base64.StdEncoding.DecodeString(a.Auth); err == nil {
-				cfg.Username, cfg.Password, _ = strings.Cut(string(raw), ":")
-			}
-			cfg.IdentityToken, cfg.ServerAddress = a.IdentityToken, key
-			break
-		}
-	}
-	return registry.EncodeAuthConfig(cfg)
+// SetEnviron sets the environment (KEY=VALUE entries) Push reads the
+// docker CLI's configuration in: DOCKER_CONFIG, HOME, and PATH to find
+// credential helpers. Without it, Push reads the process's environment.
+func (c *Client) SetEnviron(environ []string) {
+	c.environ = slices.Clone(environ)
 }
 
-// configDir is the docker CLI's configuration directory: DOCKER_CONFIG,
-// else ~/.docker; "" when there is no home directory.
-func configDir(getenv func(string) string) string {
-	if dir := getenv("DOCKER_CONFIG"); dir != "" {
-		return dir
+// getenv looks key up in the environment SetEnviron gave, else in the
+// process's.
+func (c *Client) getenv(key string) string {
+	if c.environ == nil {
+		return os.Getenv(key)
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ""
+	for i := len(c.environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(c.environ[i], "="); ok && k == key {
+			return v
+		}
 	}
-	return filepath.Join(home, ".docker")
-}
-
-// authDomain is the registry domain of a config.json "auths" key: Docker
-// Hub's keys are URLs, others a host[:port] perhaps with a scheme.
-func authDomain(key string) string {
-	key = strings.TrimPrefix(strings.TrimPrefix(key, "https://"), "http://")
-	key, _, _ = strings.Cut(key, "/")
-	if key == "index.docker.io" || key == "registry-1.docker.io" {
-		return "docker.io"
-	}
-	return key
+	return ""
 }
 
 // Client pushes images.
