@@ -134,6 +134,9 @@ type FollowOptions struct {
 	// Timestamps asks the engine for each line's time, passed to a sink
 	// that implements TimedLogSink.
 	Timestamps bool
+	// OneOffs follows the services' one-off containers (`berth run`) too,
+	// as `logs` does; attached `up` leaves them out.
+	OneOffs bool
 }
 
 // Port is a published or exposed port of a container.

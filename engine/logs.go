@@ -12,7 +12,7 @@ import (
 // each.
 type LogOptions struct {
 	// Services limits the read to these services' containers; empty means
-	// every container of the project (one-off ones excluded).
+	// every container of the project.
 	Services []string
 	// Index, when not 0, limits the read to the container with this number
 	// (of the one service in Services).
@@ -26,6 +26,9 @@ type LogOptions struct {
 	// Timestamps asks the engine for each line's time, passed to a sink
 	// that implements TimedLogSink.
 	Timestamps bool
+	// OneOffs reads the services' one-off containers (`berth run`) too,
+	// after their numbered ones; with Index set none is read.
+	OneOffs bool
 }
 
 // Wants says whether the options select the container of service with the
@@ -109,7 +112,7 @@ func Logs(ctx context.Context, r LogReader, projectName string, o LogsOptions, s
 		defer cancel()
 	}
 	err = r.Follow(followCtx, projectName, FollowOptions{
-		Services: o.Services, Index: o.Index, Since: now, UntilCanceled: true, Timestamps: o.Timestamps,
+		Services: o.Services, Index: o.Index, Since: now, UntilCanceled: true, Timestamps: o.Timestamps, OneOffs: o.OneOffs,
 	}, sink)
 	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 		return nil // Until passed

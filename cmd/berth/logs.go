@@ -62,7 +62,7 @@ func newLogsCommand(g *globalOptions) *cobra.Command {
 
 // logOptions checks the flags and turns them into what the engine reads.
 func (o *logsOptions) logOptions(services []string, now time.Time) (engine.LogOptions, error) {
-	lo := engine.LogOptions{Services: services, Index: o.index, Tail: -1, Timestamps: o.timestamps || o.merge}
+	lo := engine.LogOptions{Services: services, Index: o.index, Tail: -1, Timestamps: o.timestamps || o.merge, OneOffs: true}
 	if o.index > 0 && len(services) != 1 {
 		return lo, usageError("--index needs exactly one service: berth logs --index %d SERVICE", o.index)
 	}

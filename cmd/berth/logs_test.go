@@ -130,7 +130,8 @@ func TestLogs(t *testing.T) {
 }
 
 // TestLogsFollowRecreate starts `logs -f`, then recreates a service with
-// `up --force-recreate` (and a changed command) and scales it up: the new
+// `up --force-recreate` (and a changed command), scales it up and runs a
+// one-off container of it: the new
 // containers' lines arrive, the old line is not repeated; Ctrl-C exits 130.
 func TestLogsFollowRecreate(t *testing.T) {
 	s := newStack(t)
@@ -160,6 +161,16 @@ services:
 	eventually(t, "the scaled-up container's line", func() bool {
 		return strings.Contains(stdout.String(), job2+"  | unknown command gen-3\n")
 	})
+	// a one-off container of `run` is followed too, and read afterwards
+	if code, _, errOut := s.berth(nil, "run", "-T", "job", "from-run"); code != 2 {
+		t.Fatalf("run: exit %d, want the container's 2\n%s", code, errOut)
+	}
+	eventually(t, "the one-off container's line", func() bool {
+		return strings.Contains(stdout.String(), "unknown command from-run\n")
+	})
+	if out := s.ok(nil, "logs", "job"); !strings.HasSuffix(out, "unknown command from-run\n") {
+		t.Fatalf("logs: the one-off container's line does not come after the numbered ones':\n%s", out)
+	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,9 @@ func (c *Client) Follow(ctx context.Context, projectName string, opts engine.Fol
 	msgs, errs := c.api.Events(ctx, events.ListOptions{Filters: ef})
 
 	lf := projectFilter(projectName)
-	lf.Add("label", LabelOneOff+"=False")
+	if !opts.OneOffs {
+		lf.Add("label", LabelOneOff+"=False")
+	}
 	cs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: lf})
 	if err != nil {
 		return wrap(err, "listing containers to follow")
@@ -211,7 +213,7 @@ func finishedSince(finished string, since time.Time) bool {
 // event handles a start or die event.
 func (f *follower) event(m events.Message) error {
 	attrs := m.Actor.Attributes
-	if attrs[LabelOneOff] == "True" || !f.wants(attrs) {
+	if attrs[LabelOneOff] == "True" && !f.opts.OneOffs || !f.wants(attrs) {
 		return nil
 	}
 	switch m.Action {
@@ -391,31 +393,40 @@ func (w *lineWriter) flush() {
 }
 
 // ReadLogs writes the selected part of the logs of the project's
-// containers (one-off ones excluded) to sink, one container after the
-// other in service and number order, and returns.
+// containers (one-off ones only with opts.OneOffs) to sink, one container
+// after the other in service and number order, a service's one-off
+// containers after its numbered ones, and returns.
 func (c *Client) ReadLogs(ctx context.Context, projectName string, opts engine.LogOptions, sink engine.LogSink) error {
 	lf := projectFilter(projectName)
-	lf.Add("label", LabelOneOff+"=False")
+	if !opts.OneOffs {
+		lf.Add("label", LabelOneOff+"=False")
+	}
 	cs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: lf})
 	if err != nil {
 		return wrap(err, "listing containers to read the logs of")
 	}
 	type selected struct {
-		id, service string
-		number      int
+		id, service, name string
+		number            int // 0 for a one-off container
 	}
 	var sel []selected
 	for _, s := range cs {
 		number, _ := strconv.Atoi(s.Labels[LabelNumber])
 		if opts.Wants(s.Labels[LabelService], number) {
-			sel = append(sel, selected{s.ID, s.Labels[LabelService], number})
+			sel = append(sel, selected{s.ID, s.Labels[LabelService], strings.Join(s.Names, ","), number})
 		}
 	}
 	sort.Slice(sel, func(i, j int) bool {
-		if sel[i].service != sel[j].service {
-			return sel[i].service < sel[j].service
+		a, b := sel[i], sel[j]
+		switch {
+		case a.service != b.service:
+			return a.service < b.service
+		case (a.number == 0) != (b.number == 0):
+			return b.number == 0 // one-off containers last
+		case a.number != b.number:
+			return a.number < b.number
 		}
-		return sel[i].number < sel[j].number
+		return a.name < b.name
 	})
 	lo := container.LogsOptions{Timestamps: opts.Timestamps, Tail: "all"}
 	if opts.Tail >= 0 {
