@@ -131,8 +131,8 @@ func TestLogs(t *testing.T) {
 
 // TestLogsFollowRecreate starts `logs -f`, then recreates a service with
 // `up --force-recreate` (and a changed command), scales it up and runs a
-// one-off container of it: the new
-// containers' lines arrive, the old line is not repeated; Ctrl-C exits 130.
+// one-off container of it: the new containers' lines arrive, the old line
+// is not repeated; Ctrl-C exits 130.
 func TestLogsFollowRecreate(t *testing.T) {
 	s := newStack(t)
 	s.write(`
