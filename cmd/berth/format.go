@@ -100,7 +100,7 @@ func writeFormatted(w io.Writer, format, defaultTable string, headers map[string
 	text = strings.NewReplacer(`\t`, "\t", `\n`, "\n").Replace(text)
 	tmpl, err := template.New("format").Funcs(templateFuncs).Parse(text)
 	if err != nil {
-		return usageError("invalid --format template: %v", err)
+		return usageError("invalid --format template: %w", err)
 	}
 	header, err := tmpl.Clone()
 	if err != nil {

@@ -118,7 +118,7 @@ func newStatsRenderer(format string, noTrunc bool) (func(io.Writer, []engine.Con
 		return string(b), err
 	}}).Parse(text + "\n")
 	if err != nil {
-		return nil, usageError("invalid --format template: %v", err)
+		return nil, usageError("invalid --format template: %w", err)
 	}
 	return func(w io.Writer, samples []engine.ContainerStats) error {
 		out := w
