@@ -90,6 +90,10 @@ type LogSource struct {
 	ID      string
 	Name    string
 	Service string
+	// Number is the container's number within its service (0 when it has
+	// none), which with Name tells a default name (PROJECT-SERVICE-N) from
+	// a container_name.
+	Number int
 }
 
 // ContainerExit reports that a followed container stopped.

@@ -286,6 +286,9 @@ func actionError(a planner.Action, err error) error {
 			name = fmt.Sprintf("number %d", a.Resource.Number)
 		}
 		return fmt.Errorf("service %q: %s container %s: %w", a.Resource.Service, verb, name, err)
+	case planner.OneOffResource:
+		// a one-off container (`berth run`) that down, kill or stop acts on
+		return fmt.Errorf("service %q: %s container %s: %w", a.Resource.Service, verb, cmp.Or(a.Name, a.Resource.Key), err)
 	case planner.ImageResource:
 		return fmt.Errorf("service %q: %s image %s: %w", a.Resource.Service, verb, a.Resource.Key, err)
 	case planner.NetworkResource:

@@ -729,6 +729,10 @@ func TestActionError(t *testing.T) {
 		want   string
 	}{
 		{planner.Action{Kind: planner.StartContainer, Resource: planner.ContainerRes("web", 2), Name: "shop-web-2"}, `service "web": start container shop-web-2: boom`},
+		{planner.Action{Kind: planner.RemoveContainer, Resource: planner.OneOffRes("web", "shop-web-run-0123456789ab"), Name: "shop-web-run-0123456789ab"},
+			`service "web": remove container shop-web-run-0123456789ab: boom`},
+		{planner.Action{Kind: planner.KillContainer, Resource: planner.OneOffRes("web", "shop-web-run-0123456789ab")},
+			`service "web": kill container shop-web-run-0123456789ab: boom`},
 		{planner.Action{Kind: planner.CreateNetwork, Resource: planner.NetworkRes("back"), Name: "shop_back"}, `create network shop_back: boom`},
 		{planner.Action{Kind: planner.RemoveVolume, Resource: planner.VolumeRes("data")}, `remove volume data: boom`},
 		{planner.Action{Kind: planner.BuildImage, Resource: planner.ImageRes("web", "shop-web")}, `service "web": build image shop-web: boom`},

@@ -76,3 +76,107 @@ func TestLifecycleOperations(t *testing.T) {
 	},
 		[]string{"stop service:web:1", "stop service:db:1", "remove service:web:1", "remove service:db:1"}, "", "")
 }
+
+// TestRemovePlanned: rm carries out the plan the user confirmed. A
+// container that appeared or started after the plan was made is neither
+// stopped nor removed: RemovePlanned refuses, touching nothing. Unchanged,
+// the confirmed plan is carried out as it is.
+func TestRemovePlanned(t *testing.T) {
+	p := loadProject(t, "services:\n  db: {image: db:1}\n  web: {image: web:1, depends_on: [db]}\n")
+	ctx := context.Background()
+	setup := func(t *testing.T, webState string) (*fakeBackend, *planner.Plan, LifecycleOptions) {
+		t.Helper()
+		f := newFakeBackend()
+		f.containers["shop-db-1"] = planner.Container{ID: "1", Name: "shop-db-1", Service: "db", Number: 1, State: "exited"}
+		if webState != "" {
+			f.containers["shop-web-1"] = planner.Container{ID: "2", Name: "shop-web-1", Service: "web", Number: 1, State: webState}
+		}
+		o := LifecycleOptions{Plan: planner.LifecycleOptions{Stop: true}, DryRun: true}
+		plan, err := Remove(ctx, f, p, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.DryRun = false
+		return f, plan, o
+	}
+	removes := func(plan *planner.Plan) []string {
+		var out []string
+		for _, a := range plan.Actions {
+			if a.Kind == planner.RemoveContainer {
+				out = append(out, a.Name)
+			}
+		}
+		return out
+	}
+
+	t.Run("unchanged", func(t *testing.T) {
+		f, plan, o := setup(t, "running")
+		if got := removes(plan); !slices.Equal(got, []string{"shop-web-1", "shop-db-1"}) {
+			t.Fatalf("planned removals %v", got)
+		}
+		if err := RemovePlanned(ctx, f, p, plan, o, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"remove service:db:1", "remove service:web:1", "stop service:web:1"}
+		if got := slices.Sorted(slices.Values(f.calls)); !slices.Equal(got, want) {
+			t.Errorf("called %v, want %v", f.calls, want)
+		}
+		if len(f.containers) != 0 {
+			t.Errorf("left %v", f.containers)
+		}
+	})
+	t.Run("a container appeared", func(t *testing.T) {
+		f, plan, o := setup(t, "")
+		f.containers["shop-web-1"] = planner.Container{ID: "2", Name: "shop-web-1", Service: "web", Number: 1, State: "running"}
+		err := RemovePlanned(ctx, f, p, plan, o, nil)
+		if err == nil || !strings.Contains(err.Error(), "confirmed: shop-db-1; now: shop-db-1, shop-web-1") {
+			t.Fatalf("err = %v, want a refusal naming the change", err)
+		}
+		if len(f.calls) != 0 || len(f.containers) != 2 {
+			t.Errorf("touched the engine: calls %v, containers %v", f.calls, f.containers)
+		}
+	})
+	t.Run("a container started", func(t *testing.T) {
+		f, plan, o := setup(t, "exited")
+		c := f.containers["shop-web-1"]
+		c.State = "running"
+		f.containers["shop-web-1"] = c
+		err := RemovePlanned(ctx, f, p, plan, o, nil)
+		if err == nil || !strings.Contains(err.Error(), "shop-web-1 started after the removal was confirmed") {
+			t.Fatalf("err = %v, want a refusal naming the container", err)
+		}
+		if len(f.calls) != 0 || len(f.containers) != 2 {
+			t.Errorf("touched the engine: calls %v, containers %v", f.calls, f.containers)
+		}
+	})
+	t.Run("a container went away", func(t *testing.T) {
+		f, plan, o := setup(t, "exited")
+		delete(f.containers, "shop-web-1")
+		err := RemovePlanned(ctx, f, p, plan, o, nil)
+		if err == nil || !strings.Contains(err.Error(), "nothing was removed") {
+			t.Fatalf("err = %v, want a refusal", err)
+		}
+		if len(f.calls) != 0 {
+			t.Errorf("called %v", f.calls)
+		}
+	})
+	t.Run("without -s, a container started", func(t *testing.T) {
+		f := newFakeBackend()
+		f.containers["shop-db-1"] = planner.Container{ID: "1", Name: "shop-db-1", Service: "db", Number: 1, State: "exited"}
+		o := LifecycleOptions{DryRun: true}
+		plan, err := Remove(ctx, f, p, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := f.containers["shop-db-1"]
+		c.State = "running"
+		f.containers["shop-db-1"] = c
+		o.DryRun = false
+		if err := RemovePlanned(ctx, f, p, plan, o, nil); err == nil || !strings.Contains(err.Error(), "now: none") {
+			t.Fatalf("err = %v, want a refusal", err)
+		}
+		if len(f.calls) != 0 {
+			t.Errorf("called %v", f.calls)
+		}
+	})
+}

@@ -74,7 +74,7 @@ func WaitStopped(ctx context.Context, b Backend, w ContainerWaiter, projectName 
 				errs <- fmt.Errorf("waiting for %s: %w", c.Name, err)
 				return
 			}
-			exits <- ContainerExit{LogSource: LogSource{ID: c.ID, Name: c.Name, Service: c.Service}, ExitCode: code}
+			exits <- ContainerExit{LogSource: LogSource{ID: c.ID, Name: c.Name, Service: c.Service, Number: c.Number}, ExitCode: code}
 		}()
 	}
 	var first *ContainerExit

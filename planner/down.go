@@ -30,7 +30,10 @@ type DownOptions struct {
 // first, then dependents before the services they depend on (independent
 // ones in parallel), then the networks, and the named volumes only when
 // asked. With services named, only their containers and one-off
-// containers go.
+// containers go. The containers of services no longer defined, one-off
+// ones included, are orphans: removed only with RemoveOrphans (a one-off
+// one keeping its anonymous volumes, as with Compose), otherwise named in
+// a warning.
 func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, error) {
 	if obs == nil {
 		obs = &Observed{}
@@ -84,19 +87,29 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 		}
 	}
 	// one-off containers (`berth run`) first: nothing depends on them,
-	// and the services they ran with stop after them
+	// and the services they ran with stop after them. Those of services no
+	// longer defined are orphans, as with Compose: they go only with
+	// --remove-orphans, and keep their anonymous volumes even with -v.
 	for _, c := range sortedOneOffs(obs.OneOffs) {
 		if len(selected) > 0 && !selected[c.Service] {
 			continue
 		}
+		reason, volumes := OneOff, opt.Volumes
+		if !known[c.Service] {
+			if !opt.RemoveOrphans {
+				orphans = append(orphans, c.Name)
+				continue
+			}
+			reason, volumes = Orphaned, false
+		}
 		res := OneOffRes(c.Service, c.Name)
 		var deps []int
 		if mustStop(c) {
-			stop := add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: OneOff})
+			stop := add(Action{Kind: StopContainer, Resource: res, Name: c.Name, Reason: reason})
 			stops[c.Service] = append(stops[c.Service], stop)
 			deps = []int{stop}
 		}
-		removes = append(removes, add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: OneOff, RemoveVolumes: opt.Volumes, DependsOn: deps}))
+		removes = append(removes, add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: reason, RemoveVolumes: volumes, DependsOn: deps}))
 	}
 	// orphans first: nothing in the project depends on them
 	for _, svc := range slices.Sorted(maps.Keys(obs.Containers)) {

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,16 +19,53 @@ func oneOffs(obs *Observed) {
 
 func TestComputeDownOneOffs(t *testing.T) {
 	images := map[string]string{"shop/web": "sha256:web1", "postgres:16": "sha256:pg1"}
+	orphanWarning := "found orphan containers (shop-old-run-aaaaaaaaaaaa) for this project: if you removed or renamed their service, run down with --remove-orphans to remove them"
 	tests := []struct {
-		name string
-		opt  DownOptions
-		want string
+		name     string
+		opt      DownOptions
+		want     string
+		warnings []string
 	}{
 		{
-			name: "one-off containers go first, and the services they ran with stop after them",
+			name: "one-off containers go first, and the services they ran with stop after them; one of a service no longer defined is an orphan, kept",
 			want: `1 remove oneoff:db:shop-db-run-ba9876543210 (one-off container)
-2 stop oneoff:old:shop-old-run-aaaaaaaaaaaa (one-off container)
-3 remove oneoff:old:shop-old-run-aaaaaaaaaaaa (one-off container) after 2
+2 stop oneoff:web:shop-web-run-0123456789ab (one-off container)
+3 remove oneoff:web:shop-web-run-0123456789ab (one-off container) after 2
+4 stop service:web:1 (down)
+5 remove service:web:1 (down) after 4
+6 stop service:migrate:1 (down) after 2,4
+7 remove service:migrate:1 (down) after 6
+8 stop service:db:1 (down) after 2,4,6
+9 remove service:db:1 (down) after 8
+10 remove-network network:back (down) after 1,3,5,7,9
+11 remove-network network:front (down) after 1,3,5,7,9
+`,
+			warnings: []string{orphanWarning},
+		},
+		{
+			name: "-v keeps the orphan one-off container too",
+			opt:  DownOptions{Volumes: true},
+			want: `1 remove oneoff:db:shop-db-run-ba9876543210 (one-off container)
+2 stop oneoff:web:shop-web-run-0123456789ab (one-off container)
+3 remove oneoff:web:shop-web-run-0123456789ab (one-off container) after 2
+4 stop service:web:1 (down)
+5 remove service:web:1 (down) after 4
+6 stop service:migrate:1 (down) after 2,4
+7 remove service:migrate:1 (down) after 6
+8 stop service:db:1 (down) after 2,4,6
+9 remove service:db:1 (down) after 8
+10 remove-network network:back (down) after 1,3,5,7,9
+11 remove-network network:front (down) after 1,3,5,7,9
+12 remove-volume volume:orders (down) after 1,3,5,7,9
+`,
+			warnings: []string{orphanWarning},
+		},
+		{
+			name: "--remove-orphans removes the orphan one-off container",
+			opt:  DownOptions{RemoveOrphans: true},
+			want: `1 remove oneoff:db:shop-db-run-ba9876543210 (one-off container)
+2 stop oneoff:old:shop-old-run-aaaaaaaaaaaa (orphaned)
+3 remove oneoff:old:shop-old-run-aaaaaaaaaaaa (orphaned) after 2
 4 stop oneoff:web:shop-web-run-0123456789ab (one-off container)
 5 remove oneoff:web:shop-web-run-0123456789ab (one-off container) after 4
 6 stop service:web:1 (down)
@@ -49,6 +87,15 @@ func TestComputeDownOneOffs(t *testing.T) {
 4 remove service:web:1 (down) after 3
 `,
 		},
+		{
+			name: "named services with --remove-orphans: no orphans",
+			opt:  DownOptions{Services: []string{"web"}, RemoveOrphans: true},
+			want: `1 stop oneoff:web:shop-web-run-0123456789ab (one-off container)
+2 remove oneoff:web:shop-web-run-0123456789ab (one-off container) after 1
+3 stop service:web:1 (down)
+4 remove service:web:1 (down) after 3
+`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,26 +109,38 @@ func TestComputeDownOneOffs(t *testing.T) {
 			if got := plan.String(); got != tt.want {
 				t.Fatalf("plan:\n%s\nwant:\n%s", got, tt.want)
 			}
-			if len(plan.Warnings) != 0 {
-				t.Fatalf("a one-off container of a service no longer defined is no orphan: warnings %q", plan.Warnings)
+			if !slices.Equal(plan.Warnings, tt.warnings) {
+				t.Fatalf("warnings %q, want %q", plan.Warnings, tt.warnings)
 			}
 		})
 	}
 }
 
+// TestComputeDownOneOffVolumes: -v removes the anonymous volumes of the
+// one-off containers of the project's services, never those of an orphan
+// one (removed with --remove-orphans), as with Compose.
 func TestComputeDownOneOffVolumes(t *testing.T) {
 	p := load(t, shopYAML)
 	for _, volumes := range []bool{false, true} {
 		obs := &Observed{}
 		oneOffs(obs)
-		plan, err := ComputeDown(p, obs, DownOptions{Volumes: volumes})
+		plan, err := ComputeDown(p, obs, DownOptions{Volumes: volumes, RemoveOrphans: true})
 		if err != nil {
 			t.Fatal(err)
 		}
+		removed := 0
 		for _, a := range plan.Actions {
-			if a.Kind == RemoveContainer && a.RemoveVolumes != volumes {
-				t.Errorf("-v=%t: %s removes its anonymous volumes: %t", volumes, a.Resource, a.RemoveVolumes)
+			if a.Kind != RemoveContainer {
+				continue
 			}
+			removed++
+			want := volumes && a.Resource.Service != "old"
+			if a.RemoveVolumes != want {
+				t.Errorf("-v=%t: %s removes its anonymous volumes: %t, want %t", volumes, a.Resource, a.RemoveVolumes, want)
+			}
+		}
+		if removed != 3 {
+			t.Errorf("-v=%t: %d containers removed, want 3:\n%s", volumes, removed, plan)
 		}
 	}
 }
@@ -149,7 +208,8 @@ func TestRenderOneOffRemoval(t *testing.T) {
 	for _, want := range []string{
 		"  - container shop-web-run-0123456789ab (one-off container)\n",
 		"  - container shop-db-run-ba9876543210 (one-off container)\n",
-		"Plan: 0 to create, 0 to recreate, 3 to remove.",
+		"Plan: 0 to create, 0 to recreate, 2 to remove.",
+		"Warning: found orphan containers (shop-old-run-aaaaaaaaaaaa)",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("render lacks %q:\n%s", want, b.String())

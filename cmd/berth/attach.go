@@ -220,7 +220,7 @@ func prefixWidth(ctx context.Context, c engine.Backend, projectName string, prin
 	cs, _ := c.List(ctx, projectName, true)
 	for _, ctr := range cs {
 		if printed[ctr.Service] {
-			width = max(width, len(strings.TrimPrefix(ctr.Name, projectName+"-"))+1)
+			width = max(width, len(logName(projectName, ctr.Service, ctr.Number, ctr.Name))+1)
 		}
 	}
 	return width

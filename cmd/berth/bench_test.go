@@ -29,6 +29,10 @@ import (
 //	op=noop      up -d on a converged project
 //	op=recreate  up -d after one service's environment changed (alternating)
 //	op=ps        ps
+//	op=logs      logs of every container
+//	op=exec      exec -T of a short command in s02
+//	op=run       run --rm -T --no-deps of a short command as s02
+//	op=restart   restart s02 (and its dependents)
 //	op=down      down (up -d before each iteration, untimed)
 //
 // Names are BenchmarkStack/N=<n>/tool=<berth|docker-compose>/op=<op>, so one
@@ -55,6 +59,10 @@ func BenchmarkStack(b *testing.B) {
 				b.Run("op=noop", st.benchNoop)
 				b.Run("op=recreate", st.benchRecreate)
 				b.Run("op=ps", st.benchPs)
+				b.Run("op=logs", st.benchUp("logs"))
+				b.Run("op=exec", st.benchUp("exec", "-T", "s02", "/app", "args", "bench"))
+				b.Run("op=run", st.benchUp("run", "--rm", "-T", "--no-deps", "s02", "args", "bench"))
+				b.Run("op=restart", st.benchUp("restart", "s02"))
 				b.Run("op=down", st.benchDown)
 			})
 		}
@@ -241,6 +249,16 @@ func (st *benchStack) benchPs(b *testing.B) {
 	st.must(b, "up", "-d")
 	for b.Loop() {
 		st.must(b, "ps")
+	}
+}
+
+// benchUp times a day-two command (args) on the project brought up.
+func (st *benchStack) benchUp(args ...string) func(*testing.B) {
+	return func(b *testing.B) {
+		st.must(b, "up", "-d")
+		for b.Loop() {
+			st.must(b, args...)
+		}
 	}
 }
 

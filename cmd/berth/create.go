@@ -16,7 +16,8 @@ type createOptions struct {
 	planFlags
 	images    imageFlags
 	quietPull bool
-	yes       bool
+	// yes is Compose's -y/--yes, accepted and ignored: Berth never asks
+	yes bool
 }
 
 func newCreateCommand(g *globalOptions) *cobra.Command {
@@ -25,7 +26,10 @@ func newCreateCommand(g *globalOptions) *cobra.Command {
 		Use:   "create [OPTIONS] [SERVICE...]",
 		Short: "Create the services' containers without starting them",
 		Long: "Create the project's containers (and its networks, volumes and images) without starting\n" +
-			"them: the plan of `up --no-start`.",
+			"them: the plan of `up --no-start`.\n\n" +
+			"Berth never asks here: where Compose asks whether to recreate a named volume whose\n" +
+			"configuration changed (its data lost), Berth stops with an error unless\n" +
+			"--recreate-changed-volumes. Compose's -y/--yes is accepted for compatibility and changes nothing.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCreate(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, args)
 		},
@@ -35,7 +39,8 @@ func newCreateCommand(g *globalOptions) *cobra.Command {
 	o.planFlags.registerRecreate(f)
 	o.images.register(f)
 	f.BoolVar(&o.quietPull, "quiet-pull", false, "Pull without printing progress information")
-	f.BoolVarP(&o.yes, "yes", "y", false, `Assume "yes" as answer to all prompts and run non-interactively`)
+	f.BoolVarP(&o.yes, "yes", "y", false, "Accepted for Compose compatibility; no effect (Berth never asks: see --recreate-changed-volumes)")
+	_ = f.MarkHidden("yes")
 	return c
 }
 

@@ -105,7 +105,7 @@ func parseFormat(format, defaultTable string) (*template.Template, bool, error) 
 	text = strings.NewReplacer(`\t`, "\t", `\n`, "\n").Replace(text)
 	tmpl, err := template.New("format").Funcs(templateFuncs).Parse(text)
 	if err != nil {
-		return nil, false, usageError("invalid --format template: %v", err)
+		return nil, false, usageError("invalid --format template: %w", err)
 	}
 	return tmpl, table, nil
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 type formatRow struct {
@@ -46,5 +48,24 @@ func TestWriteFormatted(t *testing.T) {
 	}
 	if err := writeFormatted(&b, "{{.Nope}}", "table", headers, rows); err == nil || !strings.Contains(err.Error(), "--format template") {
 		t.Errorf("a template naming no field: %v", err)
+	}
+}
+
+// TestUsageErrorsKeepTheirCause: a usage error made of another error (a
+// template that does not parse, a time that is not one) wraps it, so the
+// chain holds for errors.Is and errors.As.
+func TestUsageErrorsKeepTheirCause(t *testing.T) {
+	var at time.Time
+	for name, err := range map[string]error{
+		"template": writeFormatted(&bytes.Buffer{}, "{{.Name", "", nil, nil),
+		"time":     parseTimeFlags(time.Now(), timeFlag{name: "--since", value: "yesterday-ish", to: &at}),
+	} {
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != 2 {
+			t.Fatalf("%s: %v is not a usage error", name, err)
+		}
+		if errors.Unwrap(ee.err) == nil {
+			t.Errorf("%s: %q does not wrap its cause", name, err)
+		}
 	}
 }

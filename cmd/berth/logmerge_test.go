@@ -87,31 +87,41 @@ func TestLogMerger(t *testing.T) {
 }
 
 func TestLogPrinter(t *testing.T) {
-	web := engine.LogSource{Name: "p-web-1", Service: "web"}
-	db := engine.LogSource{Name: "p-db-10", Service: "db"}
+	web := engine.LogSource{Name: "p-web-1", Service: "web", Number: 1}
+	db := engine.LogSource{Name: "p-db-10", Service: "db", Number: 10}
 	at := time.Date(2024, 5, 1, 10, 0, 0, 120000000, time.FixedZone("X", 3600))
 	for _, c := range []struct {
 		name string
 		p    func() *logPrinter
 		want string
+		// second is the container that writes "two"
+		second engine.LogSource
 	}{
 		{"plain, names padded to the longest", func() *logPrinter { return &logPrinter{} },
-			"p-web-1  | one\np-db-10  | two\np-web-1 exited with code 2 (restarting)\n"},
+			"p-web-1  | one\np-db-10  | two\np-web-1 exited with code 2 (restarting)\n", db},
 		{"timestamps in UTC with nine digits", func() *logPrinter { return &logPrinter{timestamps: true} },
-			"p-web-1  | 2024-05-01T09:00:00.120000000Z one\np-db-10  | 2024-05-01T09:00:00.120000000Z two\np-web-1 exited with code 2 (restarting)\n"},
+			"p-web-1  | 2024-05-01T09:00:00.120000000Z one\np-db-10  | 2024-05-01T09:00:00.120000000Z two\np-web-1 exited with code 2 (restarting)\n", db},
 		{"the project's name left out", func() *logPrinter { return &logPrinter{project: "p"} },
-			"web-1  | one\ndb-10  | two\nweb-1 exited with code 2 (restarting)\n"},
-		{"no prefix", func() *logPrinter { return &logPrinter{noPrefix: true} }, "one\ntwo\np-web-1 exited with code 2 (restarting)\n"},
+			"web-1  | one\ndb-10  | two\nweb-1 exited with code 2 (restarting)\n", db},
+		// Compose shortens only the default names: a container_name, even
+		// one that begins with the project's name, is printed whole
+		{"a container_name kept whole", func() *logPrinter { return &logPrinter{project: "p"} },
+			"web-1  | one\np-db   | two\nweb-1 exited with code 2 (restarting)\n",
+			engine.LogSource{Name: "p-db", Service: "db", Number: 1}},
+		{"a one-off's name kept whole", func() *logPrinter { return &logPrinter{project: "p"} },
+			"web-1  | one\np-db-run-0123456789ab  | two\nweb-1 exited with code 2 (restarting)\n",
+			engine.LogSource{Name: "p-db-run-0123456789ab", Service: "db", Number: 1}},
+		{"no prefix", func() *logPrinter { return &logPrinter{noPrefix: true} }, "one\ntwo\np-web-1 exited with code 2 (restarting)\n", db},
 		{"colours by container", func() *logPrinter { return &logPrinter{color: true} },
-			"\033[36mp-web-1  | \033[0mone\n\033[33mp-db-10  | \033[0mtwo\n\033[36mp-web-1 exited with code 2 (restarting)\033[0m\n"},
-		{"only the printed services", func() *logPrinter { return &logPrinter{printed: map[string]bool{"db": true}} }, "p-db-10  | two\n"},
+			"\033[36mp-web-1  | \033[0mone\n\033[33mp-db-10  | \033[0mtwo\n\033[36mp-web-1 exited with code 2 (restarting)\033[0m\n", db},
+		{"only the printed services", func() *logPrinter { return &logPrinter{printed: map[string]bool{"db": true}} }, "p-db-10  | two\n", db},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var out bytes.Buffer
 			p := c.p()
 			p.w = &out
 			p.TimedLine(web, engine.Stdout, at, "one")
-			p.TimedLine(db, engine.Stderr, at, "two")
+			p.TimedLine(c.second, engine.Stderr, at, "two")
 			p.Exit(engine.ContainerExit{LogSource: web, ExitCode: 2, Restarting: true})
 			if out.String() != c.want {
 				t.Fatalf("got:\n%q\nwant:\n%q", out.String(), c.want)

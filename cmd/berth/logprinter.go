@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
+	"strconv"
 	"sync"
 	"time"
 
@@ -43,13 +43,21 @@ const rfc3339NanoFixed = "2006-01-02T15:04:05.000000000Z07:00"
 // prefixColors are the colours given to containers in turn, Compose's.
 var prefixColors = [...]string{"36", "33", "32", "35", "34", "36;1", "33;1", "32;1", "35;1", "34;1"}
 
-// label is how a container is named in the output: without the project's
-// name.
-func (l *logPrinter) label(name string) string {
-	if l.project == "" {
+// label is how a container is named in the output: see logName.
+func (l *logPrinter) label(src engine.LogSource) string {
+	return logName(l.project, src.Service, src.Number, src.Name)
+}
+
+// logName is how log prefixes name a container, as Compose's
+// getContainerNameWithoutProject does: a default name,
+// PROJECT-SERVICE-NUMBER, without "PROJECT-" (web-1); any other name (a
+// container_name, even one that begins with the project's name, or a
+// one-off's) as it is.
+func logName(project, service string, number int, name string) string {
+	if project == "" || service == "" || name != project+"-"+service+"-"+strconv.Itoa(number) {
 		return name
 	}
-	return strings.TrimPrefix(name, l.project+"-")
+	return name[len(project)+1:]
 }
 
 func (l *logPrinter) shows(service string) bool { return l.printed == nil || l.printed[service] }
@@ -89,7 +97,7 @@ func (l *logPrinter) TimedLine(src engine.LogSource, _ engine.Stream, at time.Ti
 		fmt.Fprintln(l.w, line)
 		return
 	}
-	name := l.label(src.Name)
+	name := l.label(src)
 	l.width = max(l.width, len(name)+1)
 	fmt.Fprintf(l.w, "%s%s\n", l.paint(src.Name, fmt.Sprintf("%-*s | ", l.width, name)), line)
 }
@@ -102,7 +110,7 @@ func (l *logPrinter) Exit(e engine.ContainerExit) {
 		if e.Restarting {
 			restarting = " (restarting)"
 		}
-		fmt.Fprintln(l.w, l.paint(e.Name, fmt.Sprintf("%s exited with code %d%s", l.label(e.Name), e.ExitCode, restarting)))
+		fmt.Fprintln(l.w, l.paint(e.Name, fmt.Sprintf("%s exited with code %d%s", l.label(e.LogSource), e.ExitCode, restarting)))
 		l.mu.Unlock()
 	}
 	if l.exits != nil {

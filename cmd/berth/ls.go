@@ -55,17 +55,37 @@ type lsJSON struct {
 
 // nameFilter is the --filter name=... values: a project matches one that
 // is its name, or a regular expression that matches it, as with Compose.
-type nameFilter []string
+type nameFilter []nameValue
+
+type nameValue struct {
+	value string
+	re    *regexp.Regexp
+}
+
+// parseLsFilters reads the --filter values. A filter other than name=, or
+// a name that is not a regular expression, is a usage error naming it.
+func parseLsFilters(filters []string) (nameFilter, error) {
+	var names nameFilter
+	for _, f := range filters {
+		key, value, ok := strings.Cut(f, "=")
+		if !ok || key != "name" {
+			return nil, usageError("invalid --filter %q: the only filter is name=NAME", f)
+		}
+		re, err := regexp.Compile(value)
+		if err != nil {
+			return nil, usageError("invalid --filter %q: the name is a regular expression: %w", f, err)
+		}
+		names = append(names, nameValue{value, re})
+	}
+	return names, nil
+}
 
 func (f nameFilter) match(name string) bool {
 	if len(f) == 0 {
 		return true
 	}
 	for _, v := range f {
-		if v == name {
-			return true
-		}
-		if ok, err := regexp.MatchString(v, name); err == nil && ok {
+		if v.value == name || v.re.MatchString(name) {
 			return true
 		}
 	}
@@ -76,13 +96,10 @@ func runLs(ctx context.Context, stdout io.Writer, o *lsOptions) error {
 	if o.format != "table" && o.format != "json" {
 		return usageError("invalid --format %q: use table or json", o.format)
 	}
-	var names nameFilter
-	for _, f := range o.filters {
-		key, value, ok := strings.Cut(f, "=")
-		if !ok || key != "name" {
-			return usageError("invalid --filter %q: the only filter is name=NAME", f)
-		}
-		names = append(names, value)
+	// every filter is checked before the engine is asked anything
+	names, err := parseLsFilters(o.filters)
+	if err != nil {
+		return err
 	}
 	c, err := docker.Connect(ctx)
 	if err != nil {

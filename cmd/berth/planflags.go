@@ -30,7 +30,6 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noDeps, "no-deps", false, "Don't start linked services")
 	fs.BoolVarP(&f.renewAnonVolumes, "renew-anon-volumes", "V", false, "Recreate anonymous volumes instead of keeping their data")
 	fs.BoolVar(&f.noStart, "no-start", false, "Don't start the services after creating them")
-	fs.BoolVar(&f.recreateVolumes, "recreate-changed-volumes", false, "Remove and recreate named volumes whose configuration changed (their data is lost)")
 }
 
 // registerRecreate registers the flags `create` shares with `up`.
@@ -39,6 +38,7 @@ func (f *planFlags) registerRecreate(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noRecreate, "no-recreate", false, "If containers already exist, don't recreate them")
 	fs.BoolVar(&f.removeOrphans, "remove-orphans", false, "Remove containers for services not defined in the compose file")
 	fs.StringArrayVar(&f.scale, "scale", nil, "Scale SERVICE to NUM instances (SERVICE=NUM; repeatable)")
+	fs.BoolVar(&f.recreateVolumes, "recreate-changed-volumes", false, "Remove and recreate named volumes whose configuration changed (their data is lost)")
 }
 
 // options checks the flags against each other and the project and returns

@@ -50,7 +50,8 @@ func newRmCommand(g *globalOptions) *cobra.Command {
 }
 
 // runRm plans the removal, names the containers it would remove and asks
-// (unless -f or --dry-run), then removes them through the plan.
+// (unless -f or --dry-run), then carries out that plan: the containers
+// named, no others.
 func runRm(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *rmOptions, services []string) error {
 	p, err := o.loadChecked(ctx, services, true)
 	if err != nil {
@@ -89,9 +90,11 @@ func runRm(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o *rm
 	} else if !confirm(stdin, stdout, msg) {
 		return nil
 	}
+	// carry out the plan that was shown, and nothing else: if the
+	// containers changed meanwhile, RemovePlanned refuses
 	opts.DryRun = false
 	pr := newProgress(stderr, o.progress, nil)
-	_, err = engine.Remove(ctx, b, p, opts, pr)
+	err = engine.RemovePlanned(ctx, b, p, plan, opts, pr)
 	pr.close()
 	return err
 }

@@ -107,6 +107,9 @@ type globalOptions struct {
 	progress    string
 	parallel    int
 	dryRun      bool
+	// flags are the root's persistent flags (the global ones), which
+	// shadowGlobal shares with the commands that shadow one
+	flags *pflag.FlagSet
 }
 
 // projectOptions turns the global flags into project loading options.
@@ -163,7 +166,7 @@ func newRootCommand(s Streams) *cobra.Command {
 		},
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageError("%v; run '%s --help' for usage", err, cmd.CommandPath())
+		return usageError("%w; run '%s --help' for usage", err, cmd.CommandPath())
 	})
 
 	f := root.PersistentFlags()
@@ -177,6 +180,7 @@ func newRootCommand(s Streams) *cobra.Command {
 	f.IntVar(&g.parallel, "parallel", -1, "Maximum number of parallel operations, -1 for unlimited")
 	f.BoolVar(&g.dryRun, "dry-run", false, "Show what would be done without changing anything")
 	root.Flags().BoolVarP(&showVersion, "version", "v", false, "Show the Berth version")
+	g.flags = f
 
 	_ = root.RegisterFlagCompletionFunc("file", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
@@ -224,19 +228,16 @@ func newRootCommand(s Streams) *cobra.Command {
 }
 
 // shadowGlobal gives a command's flags a hidden flag named as the global
-// flag name, without its shorthand and setting the same value, so that the
-// command can use the shorthand for a flag of its own, as Compose's do
-// (`run -p` publishes, `rm -f` forces). Before the command name the
-// shorthand is still the global flag (the root traverses its own flags
-// first); after it, the long name is.
+// flag name, without its shorthand, so that the command can use the
+// shorthand for a flag of its own, as Compose's do (`run -p` publishes,
+// `rm -f` forces). Before the command name the shorthand is still the
+// global flag (the root traverses its own flags first); after it, the long
+// name is. The shadow shares the global flag's Value, so that the values
+// given on both sides add up as they would on one: `-f a.yaml logs --file
+// b.yaml` reads both files. The global flags must be defined first.
 func (g *globalOptions) shadowGlobal(f *pflag.FlagSet, name string) {
-	switch name {
-	case "project-name":
-		f.StringVar(&g.projectName, name, g.projectName, "Project name")
-	case "file":
-		f.StringArrayVar(&g.files, name, g.files, "Compose configuration files")
-	}
-	_ = f.MarkHidden(name)
+	global := g.flags.Lookup(name)
+	f.AddFlag(&pflag.Flag{Name: name, Usage: global.Usage, Value: global.Value, DefValue: global.DefValue, Hidden: true})
 }
 
 // validate checks the global flags once cobra has parsed them and applies

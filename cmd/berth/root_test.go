@@ -79,6 +79,9 @@ func TestUsageErrors(t *testing.T) {
 		{"bad progress env", []string{"COMPOSE_PROGRESS=loud"}, []string{"config"}, `invalid --progress value "loud"`},
 		{"missing project dir", nil, []string{"--project-directory", "nowhere", "config"}, `--project-directory "nowhere" is not a directory`},
 		{"empty env file", nil, []string{"--env-file", "", "config"}, "--env-file number 1 is empty"},
+		{"ls filter not a regex", nil, []string{"ls", "--filter", "name=["}, `invalid --filter "name=[": the name is a regular expression: error parsing regexp: missing closing ]`},
+		{"ls filter of another key", nil, []string{"ls", "--filter", "status=running"}, `invalid --filter "status=running": the only filter is name=NAME`},
+		{"ls filter, one bad of two", nil, []string{"ls", "--filter", "name=shop", "--filter", "name=(x"}, `invalid --filter "name=(x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,6 +96,34 @@ func TestUsageErrors(t *testing.T) {
 				t.Fatalf("stderr looks like a crash: %q", errOut)
 			}
 		})
+	}
+}
+
+// TestLsFilterCheckedBeforeConnecting: a bad --filter is a usage error
+// even when no engine answers: ls checks it before connecting.
+func TestLsFilterCheckedBeforeConnecting(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent/berth-test/docker.sock")
+	t.Setenv("DOCKER_CONTEXT", "")
+	code, _, errOut := run(t, t.TempDir(), nil, "ls", "--filter", "name=[")
+	if code != 2 || !strings.Contains(errOut, `invalid --filter "name=["`) || strings.Contains(errOut, "cannot reach") {
+		t.Fatalf("exit %d, stderr %q: want a usage error naming the filter", code, errOut)
+	}
+}
+
+// TestLsNameFilter: a name filter matches the project of that name, or
+// one its regular expression matches.
+func TestLsNameFilter(t *testing.T) {
+	f, err := parseLsFilters([]string{"name=^shop$", "name=demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"shop": true, "shop2": false, "my-demo-1": true, "other": false} {
+		if got := f.match(name); got != want {
+			t.Errorf("match(%q) = %t, want %t", name, got, want)
+		}
+	}
+	if none, _ := parseLsFilters(nil); !none.match("anything") {
+		t.Error("no filter does not match everything")
 	}
 }
 
@@ -225,4 +256,24 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestCreateYesAcceptedAndHidden: create takes Compose's -y/--yes (for
+// scripts written for Compose) but hides it, for Berth never asks; what
+// Compose's -y answers for (recreating a changed volume) is
+// --recreate-changed-volumes.
+func TestCreateYesAcceptedAndHidden(t *testing.T) {
+	for _, args := range [][]string{{"create", "-y"}, {"create", "--yes", "--recreate-changed-volumes"}} {
+		root := newRootCommand(Streams{})
+		c, rest, err := root.Traverse(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.ParseFlags(rest); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if f := c.Flags().Lookup("yes"); f == nil || !f.Hidden || f.Value.String() != "true" {
+			t.Errorf("%v: --yes is %+v, want a hidden flag set", args, f)
+		}
+	}
 }

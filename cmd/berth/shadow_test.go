@@ -17,6 +17,12 @@ func TestCommandShorthandsShadowGlobals(t *testing.T) {
 		{"-f x.yaml logs -f web", map[string]string{"file": "[x.yaml]", "follow": "true"}},
 		{"logs --file x.yaml -ft", map[string]string{"file": "[x.yaml]", "follow": "true", "timestamps": "true"}},
 		{"-f x.yaml rm -fsv", map[string]string{"file": "[x.yaml]", "force": "true", "stop": "true", "volumes": "true"}},
+		// the files given before and after the command name add up
+		{"-f a.yaml logs --file b.yaml web", map[string]string{"file": "[a.yaml,b.yaml]", "follow": "false"}},
+		{"-f a.yaml -f b.yaml logs --file c.yaml -f", map[string]string{"file": "[a.yaml,b.yaml,c.yaml]", "follow": "true"}},
+		{"-f a.yaml rm --file b.yaml -f", map[string]string{"file": "[a.yaml,b.yaml]", "force": "true"}},
+		{"rm --file a.yaml --file b.yaml", map[string]string{"file": "[a.yaml,b.yaml]", "force": "false"}},
+		{"-p one run --project-name two web", map[string]string{"project-name": "two"}},
 		{"-p shop run -p 8080 web", map[string]string{"project-name": "shop", "publish": "[8080]"}},
 		{"run --project-name shop -p 8080 web", map[string]string{"project-name": "shop", "publish": "[8080]"}},
 		{"up -f x.yaml -p shop", map[string]string{"file": "[x.yaml]", "project-name": "shop"}},

@@ -83,7 +83,7 @@ func parseTimeFlags(now time.Time, flags ...timeFlag) error {
 		}
 		at, err := parseTimeArg(f.value, now)
 		if err != nil {
-			return usageError("invalid %s: %v", f.name, err)
+			return usageError("invalid %s: %w", f.name, err)
 		}
 		*f.to = at
 	}

@@ -176,6 +176,7 @@ func (f *follower) inspect(id string) (*followed, container.InspectResponse, boo
 		t = &followed{src: engine.LogSource{ID: id, Name: name}, since: f.opts.Since}
 		if ins.Config != nil {
 			t.src.Service, t.tty = ins.Config.Labels[LabelService], ins.Config.Tty
+			t.src.Number, _ = strconv.Atoi(ins.Config.Labels[LabelNumber])
 		}
 	}
 	return t, ins, true, nil
@@ -446,7 +447,7 @@ func (c *Client) ReadLogs(ctx context.Context, projectName string, opts engine.L
 		if err != nil {
 			return wrap(err, "inspecting a container to read its log")
 		}
-		src := engine.LogSource{ID: s.id, Name: strings.TrimPrefix(ins.Name, "/"), Service: s.service}
+		src := engine.LogSource{ID: s.id, Name: strings.TrimPrefix(ins.Name, "/"), Service: s.service, Number: s.number}
 		tty := ins.Config != nil && ins.Config.Tty
 		if err := c.copyLog(ctx, src, tty, lo, sink); err != nil && !cerrdefs.IsNotFound(err) {
 			return fmt.Errorf("reading the log of %s: %w", src.Name, err)

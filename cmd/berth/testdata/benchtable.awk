@@ -22,6 +22,10 @@ BEGIN {
 	label["noop"] = "no-op `up -d`"
 	label["recreate"] = "one-service recreate"
 	label["ps"] = "`ps`"
+	label["logs"] = "`logs`"
+	label["exec"] = "`exec` of a short command"
+	label["run"] = "`run --rm` of a short command"
+	label["restart"] = "`restart` of one service"
 	label["down"] = "`down`"
 	failed = 0
 }
