@@ -14,7 +14,7 @@ import (
 // acts on the containers the operation concerns, in dependency order, and
 // a dry run calls nothing.
 func TestLifecycleOperations(t *testing.T) {
-	p := loadProject(t, "services:\n  db: {image: db:1}\n  web: {image: web:1, depends_on: [db]}\n")
+	p := loadProject(t, "services:\n  db: {image: db:1}\n  web: {image: web:1, depends_on: {db: {condition: service_started, restart: true}}}\n")
 	f := newFakeBackend()
 	f.images["db:1"], f.images["web:1"] = "sha256:db", "sha256:web"
 	ctx := context.Background()

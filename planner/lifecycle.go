@@ -17,7 +17,9 @@ const (
 	// Start starts stopped containers, dependencies first, waiting for
 	// their depends_on conditions.
 	Start Lifecycle = iota + 1
-	// Restart restarts running containers, dependencies first.
+	// Restart restarts running containers, dependencies first where a
+	// depends_on says `restart: true` (the only relations Compose's restart
+	// follows), waiting for those dependencies' conditions.
 	Restart
 	// Kill sends a signal to running containers, all at once.
 	Kill
@@ -36,8 +38,9 @@ const (
 type LifecycleOptions struct {
 	// Services to act on; empty means all.
 	Services []string
-	// Dependents adds the services that depend on the named ones,
-	// transitively (restart without --no-deps).
+	// Dependents adds the services that depend on the named ones with
+	// `restart: true`, transitively (restart without --no-deps), as
+	// Compose's restart does.
 	Dependents bool
 	// Signal is what Kill sends (default SIGKILL).
 	Signal string
@@ -72,7 +75,7 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 			changed = false
 			for _, svc := range slices.Sorted(maps.Keys(selected)) {
 				for _, e := range p.Graph.Dependents(svc) {
-					if !selected[e.From] {
+					if e.Restart && !selected[e.From] {
 						selected[e.From], changed = true, true
 					}
 				}
@@ -99,6 +102,9 @@ func ComputeLifecycle(p *project.Project, obs *Observed, op Lifecycle, opt Lifec
 			}
 			var deps []int
 			for _, e := range p.Graph.Deps(svc) {
+				if op == Restart && !e.Restart {
+					continue // as Compose's: restart orders and waits by restart: true only
+				}
 				switch e.Condition {
 				case project.ConditionHealthy, project.ConditionCompleted:
 					key := e.To + "\x00" + e.Condition

@@ -44,12 +44,10 @@ func TestComputeLifecycle(t *testing.T) {
 				"5 start service:web:1 (not running) after 2,4\n"},
 		{name: "start of one service starts only it", obs: stopped, op: Start, opt: LifecycleOptions{Services: []string{"db"}},
 			want: "1 start service:db:1 (not running)\n"},
-		{name: "restart with dependents", obs: base, op: Restart, opt: LifecycleOptions{Services: []string{"db"}, Dependents: true},
-			want: "1 restart service:db:1 (requested)\n" +
-				"2 await service:db -> service_healthy (dependency condition) after 1\n" +
-				"3 restart service:migrate:1 (requested) after 2\n" +
-				"4 await service:migrate -> service_completed_successfully (dependency condition) after 3\n" +
-				"5 restart service:web:1 (requested) after 2,4\n"},
+		{name: "restart takes along only dependents with restart: true", obs: base, op: Restart, opt: LifecycleOptions{Services: []string{"db"}, Dependents: true},
+			want: "1 restart service:db:1 (requested)\n"},
+		{name: "restart of everything waits only on restart: true relations", obs: base, op: Restart,
+			want: "1 restart service:db:1 (requested)\n2 restart service:migrate:1 (requested)\n3 restart service:web:1 (requested)\n"},
 		{name: "restart --no-deps", obs: base, op: Restart, opt: LifecycleOptions{Services: []string{"db"}},
 			want: "1 restart service:db:1 (requested)\n"},
 		{name: "kill sends the signal to running containers", obs: base, op: Kill, opt: LifecycleOptions{Signal: "SIGTERM"},
@@ -123,6 +121,36 @@ func TestKillRemoveOrphansKeepsProfileServices(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "1 kill service:app:1 -> SIGKILL (requested)\n2 stop service:old:1 (orphaned)\n3 remove service:old:1 (orphaned) after 2\n"
+	if got := plan.String(); got != want {
+		t.Errorf("plan:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestRestartFollowsRestartTrue: restart takes along the dependents whose
+// depends_on says restart: true, after their dependency and its condition,
+// and leaves the others, as Compose's restart does.
+func TestRestartFollowsRestartTrue(t *testing.T) {
+	p := load(t, `
+services:
+  db:
+    image: postgres:16
+  web:
+    image: shop/web
+    depends_on:
+      db: {condition: service_healthy, restart: true}
+  worker:
+    image: shop/web
+    depends_on:
+      db: {condition: service_healthy}
+`)
+	obs := running(t, p, map[string]string{"shop/web": "sha256:web1", "postgres:16": "sha256:pg1"})
+	plan, err := ComputeLifecycle(p, obs, Restart, LifecycleOptions{Services: []string{"db"}, Dependents: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "1 restart service:db:1 (requested)\n" +
+		"2 await service:db -> service_healthy (dependency condition) after 1\n" +
+		"3 restart service:web:1 (requested) after 2\n"
 	if got := plan.String(); got != want {
 		t.Errorf("plan:\n%s\nwant:\n%s", got, want)
 	}

@@ -7,7 +7,8 @@ import (
 
 // TestLifecycleCommands drives stop, start, pause, unpause, kill and
 // restart through the binary on the engine: each acts on the containers it
-// concerns, restart takes the dependents along unless --no-deps, and
+// concerns, restart takes the dependents with `restart: true` along unless
+// --no-deps, and
 // --dry-run prints the plan and changes nothing.
 func TestLifecycleCommands(t *testing.T) {
 	s := newStack(t)
@@ -19,7 +20,8 @@ services:
   web:
     image: IMAGE
     stop_grace_period: 2s
-    depends_on: [db]
+    depends_on:
+      db: {condition: service_started, restart: true}
 `)
 	s.ok(nil, "up", "-d")
 	db, web := s.container("db", 1), s.container("web", 1)
