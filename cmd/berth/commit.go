@@ -42,7 +42,10 @@ func newCommitCommand(g *globalOptions) *cobra.Command {
 	}
 	c.Flags().IntVar(&o.index, "index", 0, "Index of the container if the service has several replicas")
 	// no -p shorthand: -p is the project name, for every command
-	c.Flags().BoolVar(&o.pause, "pause", true, "Pause container during commit")
+	// -p is --pause here, as with Compose; the project name is still
+	// --project-name (or -p before `commit`)
+	g.shadowGlobal(c.Flags(), "project-name")
+	c.Flags().BoolVarP(&o.pause, "pause", "p", true, "Pause container during commit")
 	c.Flags().StringVarP(&o.message, "message", "m", "", "Commit message")
 	c.Flags().StringVarP(&o.author, "author", "a", "", `Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")`)
 	c.Flags().StringArrayVarP(&o.changes, "change", "c", nil, "Apply Dockerfile instruction to the created image")

@@ -25,6 +25,7 @@ func TestCommandShorthandsShadowGlobals(t *testing.T) {
 		{"-p one run --project-name two web", map[string]string{"project-name": "two"}},
 		{"-p shop run -p 8080 web", map[string]string{"project-name": "shop", "publish": "[8080]"}},
 		{"run --project-name shop -p 8080 web", map[string]string{"project-name": "shop", "publish": "[8080]"}},
+		{"-p shop commit -p=false web", map[string]string{"project-name": "shop", "pause": "false"}},
 		{"up -f x.yaml -p shop", map[string]string{"file": "[x.yaml]", "project-name": "shop"}},
 	}
 	for _, tt := range tests {
