@@ -30,9 +30,9 @@ import (
 //	op=recreate  up -d after one service's environment changed (alternating)
 //	op=ps        ps
 //	op=logs      logs of every container
-//	op=exec      exec -T of a short command in s02
-//	op=run       run --rm -T --no-deps of a short command as s02
-//	op=restart   restart s02 (and its dependents)
+//	op=exec      exec -T of a short command in s01
+//	op=run       run --rm -T --no-deps of a short command as s01
+//	op=restart   restart s01
 //	op=down      down (up -d before each iteration, untimed)
 //
 // Names are BenchmarkStack/N=<n>/tool=<berth|docker-compose>/op=<op>, so one
@@ -60,9 +60,9 @@ func BenchmarkStack(b *testing.B) {
 				b.Run("op=recreate", st.benchRecreate)
 				b.Run("op=ps", st.benchPs)
 				b.Run("op=logs", st.benchUp("logs"))
-				b.Run("op=exec", st.benchUp("exec", "-T", "s02", "/app", "args", "bench"))
-				b.Run("op=run", st.benchUp("run", "--rm", "-T", "--no-deps", "s02", "args", "bench"))
-				b.Run("op=restart", st.benchUp("restart", "s02"))
+				b.Run("op=exec", st.benchUp("exec", "-T", "s01", "/app", "args", "bench"))
+				b.Run("op=run", st.benchUp("run", "--rm", "-T", "--no-deps", "s01", "args", "bench"))
+				b.Run("op=restart", st.benchUp("restart", "s01"))
 				b.Run("op=down", st.benchDown)
 			})
 		}
