@@ -48,7 +48,7 @@ func newLifecycleCommands(g *globalOptions) []*cobra.Command {
 	specs := []spec{
 		{"start [SERVICE...]", "Start the services' stopped containers, dependencies first", engine.Start, nil},
 		{"stop [OPTIONS] [SERVICE...]", "Stop the services' running containers, dependents first", stopOp, timeout},
-		{"restart [OPTIONS] [SERVICE...]", "Restart the services' containers (and those of the services that depend on them)", engine.Restart,
+		{"restart [OPTIONS] [SERVICE...]", "Restart the services' containers (and those of the services that depend on them with restart: true)", engine.Restart,
 			func(c *cobra.Command, o *lifecycleOptions) {
 				timeout(c, o)
 				o.dependents = true
