@@ -41,7 +41,7 @@ type CommitOptions struct {
 // Commit creates an image from the changes of a running container of the
 // service (of the project named projectName) and returns the image's ID.
 func Commit(ctx context.Context, c Committer, projectName string, o CommitOptions, sink Sink) (string, error) {
-	ctr, err := serviceContainer(ctx, c, projectName, o.Service, o.Index)
+	ctr, err := RunningContainer(ctx, c, projectName, o.Service, o.Index)
 	if err != nil {
 		return "", err
 	}

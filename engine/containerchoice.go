@@ -89,14 +89,3 @@ func chooseServiceContainers(ctx context.Context, c Containers, projectName stri
 	}
 	return ChooseContainers(cs, o)
 }
-
-// serviceContainer is the service's running container numbered index, or
-// (index 0) its lowest-numbered running one, one-off containers of `run`
-// last: the container export and commit work on.
-func serviceContainer(ctx context.Context, c Containers, projectName, service string, index int) (ServiceContainer, error) {
-	cs, err := chooseServiceContainers(ctx, c, projectName, ContainerChoice{Service: service, Index: index, Running: true}, true)
-	if err != nil {
-		return ServiceContainer{}, err
-	}
-	return cs[0], nil
-}

@@ -34,11 +34,12 @@ func Exec(ctx context.Context, e Execer, projectName string, o ExecOptions) (int
 }
 
 // RunningContainer returns the running container number index of service
-// (index 0: its lowest-numbered running container), one-off containers of
-// `run` left out, with an error naming what is wrong when that container
-// does not run.
+// (index 0: its lowest-numbered running container, or, when none of its
+// numbered containers runs, a one-off container of `run`, as Compose
+// chooses), with an error naming what is wrong when that container does
+// not run.
 func RunningContainer(ctx context.Context, c Containers, projectName, service string, index int) (ServiceContainer, error) {
-	cs, err := chooseServiceContainers(ctx, c, projectName, ContainerChoice{Service: service, Index: index, Running: true}, false)
+	cs, err := chooseServiceContainers(ctx, c, projectName, ContainerChoice{Service: service, Index: index, Running: true}, true)
 	if err != nil {
 		return ServiceContainer{}, err
 	}

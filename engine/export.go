@@ -32,7 +32,7 @@ type ExportOptions struct {
 // the project named projectName) as a tar archive to a file (written whole
 // or not at all) or to Stdout.
 func Export(ctx context.Context, e Exporter, projectName string, o ExportOptions, sink Sink) error {
-	ctr, err := serviceContainer(ctx, e, projectName, o.Service, o.Index)
+	ctr, err := RunningContainer(ctx, e, projectName, o.Service, o.Index)
 	if err != nil {
 		return err
 	}

@@ -314,6 +314,11 @@ func TestRunOverrides(t *testing.T) {
 	if ins := s.inspect(name); !ins.HostConfig.AutoRemove || !slices.Contains(ins.HostConfig.CapAdd, "CAP_NET_ADMIN") && !slices.Contains(ins.HostConfig.CapAdd, "NET_ADMIN") || !slices.Contains(aliases(name), "app") {
 		t.Fatalf("run -d --rm --use-aliases --cap-add NET_ADMIN: auto-remove %v, cap_add %v, aliases %v", ins.HostConfig.AutoRemove, ins.HostConfig.CapAdd, aliases(name))
 	}
+	// with no numbered container of app running, exec reaches the one-off
+	// container, as Compose's does
+	if out := s.ok(nil, "exec", "-T", "app", "/app", "env", "HOSTNAME"); out != id[:12]+"\n" {
+		t.Fatalf("exec into the service with only a one-off container running: %q, want its hostname %s", out, id[:12])
+	}
 	s.ok(nil, "down")
 	if left := s.oneOffs(); len(left) != 0 {
 		t.Fatalf("down left %s", left[0].Names)
