@@ -23,6 +23,7 @@ type fakeReader struct {
 	eventsErr    error
 	stats        map[string]ContainerStats
 	top          map[string][][]string
+	queries      []ContainerQuery
 }
 
 func (f *fakeReader) EngineTime(context.Context) (time.Time, error) { return f.now, nil }
@@ -35,6 +36,11 @@ func (f *fakeReader) List(_ context.Context, _ string, all bool) ([]ContainerInf
 		}
 	}
 	return out, nil
+}
+
+func (f *fakeReader) Containers(ctx context.Context, q ContainerQuery) ([]ContainerInfo, error) {
+	f.queries = append(f.queries, q)
+	return f.List(ctx, q.Project, q.All)
 }
 
 func (f *fakeReader) ReadLogs(_ context.Context, _ string, o LogOptions, sink LogSink) error {
@@ -262,6 +268,9 @@ func TestStatsOnce(t *testing.T) {
 		t.Fatalf("shown %+v, want b-1's sample", shown)
 	}
 	shown = nil
+	if q := r.queries[len(r.queries)-1]; !q.OneOff || q.All {
+		t.Fatalf("stats lists %+v, want the running containers, one-off ones included", q)
+	}
 	if err := Stats(context.Background(), r, "p", StatsOptions{All: true}, show); err != nil {
 		t.Fatal(err)
 	}
@@ -308,6 +317,9 @@ func TestTop(t *testing.T) {
 	}
 	if len(got) != 2 || got[0].Name != "p-a-1" || got[1].Name != "p-b-1" || got[0].Processes[0][1] != "/app serve" {
 		t.Fatalf("top %+v", got)
+	}
+	if q := r.queries[0]; !q.OneOff || q.All || q.Project != "p" {
+		t.Fatalf("top lists %+v, want the running containers, one-off ones included", q)
 	}
 	got, err = Top(context.Background(), r, "p", []string{"b"})
 	if err != nil || len(got) != 1 || got[0].Service != "b" {

@@ -30,8 +30,8 @@ type ContainerStats struct {
 
 // StatsReader is what Stats needs of a backend.
 type StatsReader interface {
-	// List returns the project's containers (one-off ones excluded).
-	List(ctx context.Context, projectName string, all bool) ([]ContainerInfo, error)
+	// Containers lists the project's containers as q says.
+	Containers(ctx context.Context, q ContainerQuery) ([]ContainerInfo, error)
 	// Stats samples a container's resource usage: once, or with stream
 	// about every second until ctx ends or the container stops, passing
 	// each sample to fn.
@@ -168,7 +168,8 @@ func Stats(ctx context.Context, r StatsReader, projectName string, o StatsOption
 
 // statsContainers lists the containers Stats samples.
 func statsContainers(ctx context.Context, r StatsReader, projectName string, o StatsOptions) ([]ContainerInfo, error) {
-	cs, err := r.List(ctx, projectName, o.All)
+	// one-off containers of `run` too, as Compose's stats shows them
+	cs, err := r.Containers(ctx, ContainerQuery{Project: projectName, All: o.All, OneOff: true})
 	if err != nil {
 		return nil, err
 	}

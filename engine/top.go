@@ -19,8 +19,8 @@ type ContainerProcesses struct {
 
 // ProcessLister is what Top needs of a backend.
 type ProcessLister interface {
-	// List returns the project's containers (one-off ones excluded).
-	List(ctx context.Context, projectName string, all bool) ([]ContainerInfo, error)
+	// Containers lists the project's containers as q says.
+	Containers(ctx context.Context, q ContainerQuery) ([]ContainerInfo, error)
 	// Top lists the processes running in a container.
 	Top(ctx context.Context, container string) (titles []string, processes [][]string, err error)
 }
@@ -28,7 +28,8 @@ type ProcessLister interface {
 // Top lists the processes of the project's running containers (of the
 // given services; all when none), in container name order.
 func Top(ctx context.Context, r ProcessLister, projectName string, services []string) ([]ContainerProcesses, error) {
-	cs, err := r.List(ctx, projectName, false)
+	// one-off containers of `run` too, as Compose's top shows them
+	cs, err := r.Containers(ctx, ContainerQuery{Project: projectName, OneOff: true})
 	if err != nil {
 		return nil, err
 	}
