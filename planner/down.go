@@ -83,7 +83,9 @@ func ComputeDown(p *project.Project, obs *Observed, opt DownOptions) (*Plan, err
 			if stop != 0 {
 				deps = []int{stop}
 			}
-			removes = append(removes, add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: reason, RemoveVolumes: opt.Volumes, DependsOn: normalize(deps)}))
+			// an orphan keeps its anonymous volumes even with -v, as
+			// with Compose
+			removes = append(removes, add(Action{Kind: RemoveContainer, Resource: res, Name: c.Name, Reason: reason, RemoveVolumes: opt.Volumes && reason != Orphaned, DependsOn: normalize(deps)}))
 		}
 	}
 	// one-off containers (`berth run`) first: nothing depends on them,

@@ -50,4 +50,14 @@ func TestRemoveVolumesIsPlanned(t *testing.T) {
 			t.Errorf("rm -s (-v %v): %d with volumes, %d without, want %v", tt.volumes, with, without, tt.want)
 		}
 	}
+	// an orphan keeps its anonymous volumes even with -v, as with Compose
+	obs := running(t, p, images)
+	obs.Containers["old"] = []Container{{ID: "old1", Name: "shop-old-1", Service: "old", Number: 1, State: "exited"}}
+	down, err := ComputeDown(p, obs, DownOptions{Volumes: true, RemoveOrphans: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if with, without := removals(down); with != 3 || without != 1 {
+		t.Errorf("down -v --remove-orphans: %d with volumes, %d without, want the orphan's without\n%s", with, without, down)
+	}
 }
