@@ -152,7 +152,7 @@ services:
 func TestWatchRebuildAndRestart(t *testing.T) {
 	s := newStack(t)
 	t.Cleanup(s.removeBuiltImages)
-	writeFile(t, filepath.Join(s.dir, "web", "Dockerfile"), "FROM "+s.image+"\nCOPY page.txt /page.txt\n")
+	writeFile(t, filepath.Join(s.dir, "web", "Dockerfile"), "FROM "+s.image+"\nLABEL berth.test.gen=1\nCOPY page.txt /page.txt\n")
 	writeFile(t, filepath.Join(s.dir, "web", "page.txt"), "v1")
 	writeFile(t, filepath.Join(s.dir, "conf", "app.conf"), "x")
 	s.write(`
@@ -200,7 +200,7 @@ services:
 	}
 
 	// a failed build is reported, and the old container keeps running
-	writeFile(t, filepath.Join(s.dir, "web", "Dockerfile"), "FROM "+s.image+"\nCOPY missing-file /x\n")
+	writeFile(t, filepath.Join(s.dir, "web", "Dockerfile"), "FROM "+s.image+"\nLABEL berth.test.gen=1\nCOPY missing-file /x\n")
 	s.waitLine(lines, "web: rebuild 1 file (Dockerfile) failed")
 	s.served(web, "/page.txt", "v2")
 	if s.ps()[web].ID != after[web].ID {
