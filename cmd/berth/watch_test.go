@@ -55,7 +55,7 @@ func (s *stack) watching(args ...string) <-chan string {
 // waitLine waits for a line containing text, failing after a deadline.
 func (s *stack) waitLine(lines <-chan string, text string) string {
 	s.t.Helper()
-	deadline := time.After(2 * time.Minute)
+	deadline := time.After(4 * time.Minute) // the example stack builds its Go services first, cold in CI
 	var seen []string
 	for {
 		select {
