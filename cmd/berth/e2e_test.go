@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -576,23 +575,7 @@ services:
 	cmd := exec.Command(berthBin, "-p", s.name, "up", "-d")
 	cmd.Dir = s.dir
 	cmd.Env = s.environ
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// read stderr line by line in one goroutine; the test sees the lines
-	// through a channel, so nothing is shared
-	lines := make(chan string, 1000)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
+	lines := stderrLines(t, cmd)
 	var log strings.Builder
 	deadline := time.After(60 * time.Second)
 wait:
@@ -630,7 +613,7 @@ wait:
 		<-drained
 		t.Fatalf("up did not stop after Ctrl-C:\n%s", log.String())
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
 		t.Fatalf("interrupted up: %v, want exit 130\n%s", err, log.String())
 	}

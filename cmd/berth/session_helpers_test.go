@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -184,4 +185,27 @@ func (s *stack) fails(want int, says []string, args ...string) string {
 		}
 	}
 	return errOut
+}
+
+// stderrLines starts cmd and sends its standard error on the returned
+// channel line by line, from one goroutine, so the test shares nothing
+// with it; the channel is closed when the process closes its stderr.
+func stderrLines(t testing.TB, cmd *exec.Cmd) <-chan string {
+	t.Helper()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1000)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	return lines
 }

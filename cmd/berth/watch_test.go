@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -25,21 +24,7 @@ func (s *stack) watching(args ...string) <-chan string {
 	cmd := exec.CommandContext(ctx, berthBin, append([]string{"-p", s.name, "--progress", "plain", "watch"}, args...)...)
 	cmd.Dir = s.dir
 	cmd.Env = s.environ
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	lines := make(chan string, 1000)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
+	lines := stderrLines(s.t, cmd)
 	s.t.Cleanup(func() {
 		// Ctrl-C stops watching cleanly
 		_ = cmd.Process.Signal(syscall.SIGINT)
@@ -328,21 +313,7 @@ services:
 	cmd := exec.CommandContext(ctx, berthBin, "-p", s.name, "--progress", "plain", "up", "--watch")
 	cmd.Dir = s.dir
 	cmd.Env = s.environ
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 1000)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
+	lines := stderrLines(t, cmd)
 	s.waitLine(lines, "Watching ")
 	app := s.container("app", 1)
 	writeFile(t, filepath.Join(s.dir, "data", "a.txt"), "two")
@@ -350,7 +321,7 @@ services:
 	s.waitLine(lines, "app: sync 1 file (a.txt)")
 
 	_ = cmd.Process.Signal(syscall.SIGINT)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if code := exitCode(t, err); code != 130 {
 		t.Errorf("up --watch after Ctrl-C: exit %d, want 130", code)
 	}
